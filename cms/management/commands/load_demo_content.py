@@ -1,0 +1,21 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from cms.demo import ensure_demo_accounts, ensure_home_page
+from cms.selectors import entry_point_pages
+
+
+class Command(BaseCommand):
+    help = "Create the home page and one demo account per role (development only; idempotent)."
+
+    def handle(self, *args, **options):
+        if not getattr(settings, "DEMO_ACCOUNTS_ALLOWED", False):
+            raise CommandError("Demo content is disabled in these settings (production).")
+        home, created = ensure_home_page(entry_point_pages())
+        self.stdout.write(f"Home page: {'created' if created else 'kept'} ({home.title})")
+        self.stdout.write("Demo accounts (development only):")
+        for account, was_created in ensure_demo_accounts():
+            role = "superuser" if account.superuser else account.role
+            state = "created" if was_created else "kept"
+            self.stdout.write(f"  {role:<10} {account.email:<24} {account.password}  ({state})")
+        self.stdout.write(self.style.SUCCESS("Demo content ready."))
