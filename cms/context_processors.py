@@ -6,9 +6,7 @@ def _menu_pages(request):
     site = Site.find_for_request(request)
     if site is None:
         return []
-    return list(
-        Page.objects.child_of(site.root_page).live().public().in_menu().specific().order_by("path")
-    )
+    return list(Page.objects.child_of(site.root_page).live().public().in_menu().order_by("path"))
 
 
 def site_navigation(request):

@@ -68,6 +68,23 @@ class User(AbstractUser):
         super().save(*args, **kwargs)
 
 
+class ImportedContentMixin(models.Model):
+    """Pages built from the shipped Markdown remember the hash of their source, so a
+    re-import skips unchanged files and never overwrites an editor's later work."""
+
+    summary = models.CharField(
+        _("summary"),
+        max_length=300,
+        blank=True,
+        help_text=_("One or two sentences for cards and search results."),
+    )
+    source_path = models.CharField(max_length=255, blank=True, editable=False)
+    source_hash = models.CharField(max_length=64, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+
 class EntryPointBlock(blocks.StructBlock):
     """One of the three doors on the home page (learn, explore, teach)."""
 

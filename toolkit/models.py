@@ -92,7 +92,7 @@ class Criterion(models.Model):
 
 class IndicatorQuerySet(models.QuerySet):
     def with_taxonomy(self):
-        return self.select_related("criterion", "criterion__framework")
+        return self.select_related("framework", "criterion")
 
 
 class Indicator(models.Model):
@@ -195,3 +195,6 @@ class LevelBand(models.Model):
 
     def __str__(self):
         return f"{self.framework.short_name}: {self.name} ({self.range_label})"
+
+
+from toolkit.pages import DimensionPage, IndicatorGuidePage, ToolkitPage, ToolkitSectionPage  # noqa: E402, F401

@@ -122,3 +122,72 @@ def load_taxonomy(taxonomy: Taxonomy, prune: bool = False) -> Counter:
             else:
                 counter[f"{label} not in file (kept; use --prune)"] += count
     return counter
+
+
+def apply_toolkit_plan(plan, home_page, counter: Counter, force: bool = False, progress=None):
+    """Build or update one toolkit's page tree from a validated plan (see toolkit.importer)."""
+    from cms.page_import import upsert_page
+    from toolkit.models import SustainableDevelopmentGoal
+    from toolkit.pages import DimensionPage, IndicatorGuidePage, ToolkitPage, ToolkitSectionPage
+
+    sdgs = {sdg.number: sdg for sdg in SustainableDevelopmentGoal.objects.all()}
+
+    def common(item):
+        return {
+            "title": item.title,
+            "slug": item.slug,
+            "summary": item.summary,
+            "search_description": item.summary[:255],
+            "source_path": item.source.label,
+        }
+
+    def step():
+        if progress is not None:
+            progress.update(1)
+
+    toolkit = upsert_page(
+        home_page,
+        ToolkitPage.objects.filter(framework=plan.framework).first(),
+        ToolkitPage,
+        {**common(plan), **plan.fields, "framework": plan.framework, "show_in_menus": True},
+        plan.source.digest,
+        counter,
+        force,
+    )
+    step()
+    for section in plan.sections:
+        existing = ToolkitSectionPage.objects.child_of(toolkit).filter(slug=section.slug).first()
+        upsert_page(
+            toolkit,
+            existing,
+            ToolkitSectionPage,
+            {**common(section), **section.fields},
+            section.source.digest,
+            counter,
+            force,
+        )
+        step()
+    for dimension in plan.dimensions:
+        dimension_page = upsert_page(
+            toolkit,
+            DimensionPage.objects.filter(criterion=dimension.criterion).first(),
+            DimensionPage,
+            {**common(dimension), **dimension.fields, "criterion": dimension.criterion},
+            dimension.source.digest,
+            counter,
+            force,
+        )
+        step()
+        for guide in dimension.guides:
+            upsert_page(
+                dimension_page,
+                IndicatorGuidePage.objects.filter(indicator=guide.fields["indicator"]).first(),
+                IndicatorGuidePage,
+                {**common(guide), **guide.fields},
+                guide.source.digest,
+                counter,
+                force,
+                m2m={"sdgs": [sdgs[number] for number in guide.sdgs]},
+            )
+            step()
+    return toolkit

@@ -588,6 +588,9 @@ def _parse_sdgs(reader: _Reader, text: str) -> list[SdgRecord]:
         return []
     records = []
     for index, goal in enumerate(goals):
+        extra = set(goal) - {"number", "name"} if isinstance(goal, dict) else set()
+        if extra:
+            sdg_reader.problem(f"goals[{index}]", f"unexpected field(s) {sorted(map(str, extra))}")
         if sdg_reader.require(goal, f"goals[{index}]", "number", "name"):
             records.append(SdgRecord(number=int(goal["number"]), name=str(goal["name"])))
     if sorted(record.number for record in records) != list(range(1, 18)):

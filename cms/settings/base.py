@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "modelcluster",
     "taggit",
     "django_filters",
+    "django_countries",
     "django_tasks",
     "django_tasks_db",
     "django.contrib.auth",
@@ -186,6 +187,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
+        "wagtail": {"level": env_str("WAGTAIL_LOG_LEVEL", "WARNING")},
         "elastic_transport": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
     },

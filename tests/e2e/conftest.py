@@ -34,8 +34,10 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.e2e)
 
 
-@pytest.fixture(scope="session")
-def browser():
+@pytest.fixture
+def browser(transactional_db):
+    """One browser per test: Playwright's event loop must be gone before the database is
+    flushed and restored between transactional tests, or the restore silently fails."""
     if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
         if os.environ.get("CI") or os.environ.get("REQUIRE_E2E"):
             pytest.fail(f"chromium not found at {CHROMIUM}; install Debian's chromium package")

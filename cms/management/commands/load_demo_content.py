@@ -1,18 +1,30 @@
 from django.conf import settings
+from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError
 
 from cms.demo import ensure_demo_accounts, ensure_home_page
 from cms.selectors import entry_point_pages
 
+# Shipped content, imported in this order (cases first: guides may choose them).
+CONTENT_COMMANDS = ("import_cases", "import_toolkit")
+
 
 class Command(BaseCommand):
-    help = "Create the home page and one demo account per role (development only; idempotent)."
+    help = (
+        "Development set-up in one idempotent step: the home page, the shipped toolkits and "
+        "cases, and one demo account per role (refused with production settings)."
+    )
 
     def handle(self, *args, **options):
         if not getattr(settings, "DEMO_ACCOUNTS_ALLOWED", False):
             raise CommandError("Demo content is disabled in these settings (production).")
-        home, created = ensure_home_page(entry_point_pages())
+        home, created = ensure_home_page()
         self.stdout.write(f"Home page: {'created' if created else 'kept'} ({home.title})")
+        available = get_commands()
+        for command in CONTENT_COMMANDS:
+            if command in available:
+                call_command(command, verbosity=options["verbosity"], stdout=self.stdout)
+        ensure_home_page(entry_point_pages())
         self.stdout.write("Demo accounts (development only):")
         for account, was_created in ensure_demo_accounts():
             role = "superuser" if account.superuser else account.role

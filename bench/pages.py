@@ -1,0 +1,117 @@
+"""Render time and query count of the toolkit pages.
+
+    python -m bench.pages [--iterations 200] [--cases 500]
+
+Builds a scratch database with the shipped taxonomy and toolkits, tags --cases synthetic
+compendium cases to the measured guide's indicator, then renders the Local toolkit landing
+page, a dimension page and a guide page through Django's test client (middleware, view and
+templates: the server's work, without network). Prints p50/p95/p99 and query counts, and
+writes bench/results/pages-<database>.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+from io import StringIO
+
+from bench.common import (
+    environment,
+    print_table,
+    scratch_database,
+    setup_django,
+    summarise_ms,
+    timed,
+    write_report,
+)
+
+GUIDE_KEY = "if-281"
+
+
+def build_site(case_count: int):
+    from django.core.management import call_command
+
+    from best_practices.models import CaseStudyPage, CompendiumPage
+    from cms.demo import ensure_home_page
+    from toolkit.models import Indicator
+
+    call_command("load_frameworks", stdout=StringIO())
+    home, _ = ensure_home_page()
+    call_command("import_toolkit", stdout=StringIO(), stderr=StringIO(), verbosity=0)
+    compendium = CompendiumPage(title="Compendium", slug="compendium")
+    home.add_child(instance=compendium)
+    indicator = Indicator.objects.get(framework__key="losi_2024", key=GUIDE_KEY)
+    body = [{"type": "context", "value": "<p>Context.</p>"}]
+    for number in range(case_count):
+        case = CaseStudyPage(
+            title=f"Benchmark case {number}",
+            slug=f"benchmark-case-{number}",
+            summary="A synthetic case for the benchmark.",
+            body=body,
+            country="SN",
+            city="Dakar",
+            government_level="local",
+            year_started=2015 + number % 10,
+            status="ongoing",
+        )
+        case.indicators = [indicator]
+        compendium.add_child(instance=case)
+    return indicator.guide
+
+
+def measure(client, url: str, iterations: int) -> dict:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(5):  # warm caches, as a running server would be
+        client.get(url)
+    connection.queries_log.clear()  # a full log (9000 entries) would hide new queries
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    samples = [timed(client.get, url)[0] for _ in range(iterations)]
+    return {
+        "url": url,
+        "queries": len(queries),
+        "bytes": len(response.content),
+        **summarise_ms(samples),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--iterations", type=int, default=200)
+    parser.add_argument("--cases", type=int, default=500)
+    args = parser.parse_args()
+    setup_django()
+    from django.test import Client
+
+    with scratch_database():
+        guide = build_site(args.cases)
+        dimension = guide.get_parent()
+        toolkit = dimension.get_parent()
+        client = Client()
+        pages = {
+            "landing": toolkit.url,
+            "dimension": dimension.url,
+            "guide": guide.url,
+        }
+        results = {name: measure(client, url, args.iterations) for name, url in pages.items()}
+        report = {
+            "benchmark": "pages",
+            "environment": environment(),
+            "related_cases": args.cases,
+            "iterations": args.iterations,
+            "results": results,
+        }
+    print_table(
+        ["page", "p50 ms", "p95 ms", "p99 ms", "queries", "KB"],
+        [
+            [name, r["p50_ms"], r["p95_ms"], r["p99_ms"], r["queries"], round(r["bytes"] / 1024, 1)]
+            for name, r in results.items()
+        ],
+    )
+    print(f"written to {write_report('pages', report)}")
+
+
+if __name__ == "__main__":
+    main()
