@@ -82,7 +82,9 @@ def write_report(name: str, report: dict) -> Path:
 
 
 def print_table(headers: list[str], rows: list[list]) -> None:
-    widths = [max(len(str(x)) for x in [h, *(row[i] for row in rows)]) for i, h in enumerate(headers)]
+    widths = [
+        max(len(str(x)) for x in [h, *(row[i] for row in rows)]) for i, h in enumerate(headers)
+    ]
     line = "  ".join(f"{{:<{w}}}" for w in widths)
     print(line.format(*headers))
     print(line.format(*("-" * w for w in widths)))

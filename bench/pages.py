@@ -67,11 +67,12 @@ def measure(client, url: str, iterations: int) -> dict:
     connection.queries_log.clear()  # a full log (9000 entries) would hide new queries
     with CaptureQueriesContext(connection) as queries:
         response = client.get(url)
+    query_count = len(queries)
     assert response.status_code == 200, (url, response.status_code)
     samples = [timed(client.get, url)[0] for _ in range(iterations)]
     return {
         "url": url,
-        "queries": len(queries),
+        "queries": query_count,
         "bytes": len(response.content),
         **summarise_ms(samples),
     }
