@@ -29,6 +29,7 @@ def upsert_page(
     counter: Counter,
     force: bool = False,
     m2m: dict | None = None,
+    before_save=None,
 ) -> Page:
     """Create `model` under `parent`, or update `existing`, publishing through a revision.
     Unchanged sources are skipped; pages an editor has changed are left alone unless forced."""
@@ -50,6 +51,8 @@ def upsert_page(
     page.source_hash = source_hash
     for name, value in (m2m or {}).items():
         getattr(page, name).set(value)
+    if before_save is not None:
+        before_save(page)
     if existing is None:
         parent.add_child(instance=page)
     page.save_revision(log_action=True, clean=True).publish()

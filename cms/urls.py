@@ -5,6 +5,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from best_practices import views as case_views
 from search import views as search_views
 
 urlpatterns = [
@@ -22,5 +23,8 @@ if settings.DEBUG:
 urlpatterns += i18n_patterns(
     path("accounts/", include("cms.urls_accounts")),
     path("search/", search_views.search, name="search"),
+    path("search/suggest/", case_views.suggest, name="search_suggest"),
+    path("cases/propose/", case_views.propose_case, name="case_propose"),
+    path("cases/mine/", case_views.my_proposals, name="case_proposals"),
     path("", include(wagtail_urls)),
 )

@@ -16,3 +16,18 @@ def home_page(db):
 
     home, _ = ensure_home_page()
     return home
+
+
+@pytest.fixture
+def shipped_cases(taxonomy, home_page):
+    """The 43 shipped compendium cases, imported as `make run` does."""
+    call_command("import_cases", stdout=StringIO(), stderr=StringIO(), verbosity=0)
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """Rate limits and cached lookups must not leak between tests."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

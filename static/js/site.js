@@ -29,3 +29,46 @@
     });
   });
 })();
+
+// Compendium: apply a facet as soon as it is ticked, and suggest titles while typing.
+(function () {
+  "use strict";
+  Array.prototype.forEach.call(document.querySelectorAll("form[data-autosubmit]"), function (form) {
+    form.addEventListener("change", function (event) {
+      if (event.target.type === "checkbox") { form.submit(); }
+    });
+  });
+  var search = document.querySelector("form[data-suggest-url]");
+  if (search && window.fetch) {
+    var input = search.querySelector("input[type=search]");
+    var list = document.getElementById(input.getAttribute("list"));
+    var timer = null;
+    input.addEventListener("input", function () {
+      window.clearTimeout(timer);
+      if (input.value.length < 2) { return; }
+      timer = window.setTimeout(function () {
+        var url = search.getAttribute("data-suggest-url") + "?q=" + encodeURIComponent(input.value);
+        window.fetch(url, { headers: { Accept: "application/json" } })
+          .then(function (response) { return response.ok ? response.json() : { suggestions: [] }; })
+          .then(function (data) {
+            list.textContent = "";
+            data.suggestions.forEach(function (title) {
+              var option = document.createElement("option");
+              option.value = title;
+              list.appendChild(option);
+            });
+          })
+          .catch(function () { /* suggestions are optional */ });
+      }, 200);
+    });
+  }
+  // "Back to the compendium" returns to the same search (filters kept) when we came from it.
+  var back = document.querySelector("[data-back]");
+  if (back && document.referrer) {
+    try {
+      var from = new URL(document.referrer);
+      var target = new URL(back.href);
+      if (from.origin === target.origin && from.pathname === target.pathname) { back.href = document.referrer; }
+    } catch (e) { /* keep the plain link */ }
+  }
+})();

@@ -1,0 +1,60 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from tqdm import tqdm
+
+from best_practices.importer import CONTENT_DIR, read_rows, validate_rows
+from best_practices.services import ensure_compendium, import_case_rows
+from cms.content_files import ContentError
+from cms.models import HomePage
+
+
+class DryRun(Exception):
+    pass
+
+
+class Command(BaseCommand):
+    help = (
+        "Import compendium cases from a CSV or JSON file (UTF-8) or a folder of Markdown files "
+        "(default: the shipped cases). All or nothing: any invalid row stops the import with "
+        "its row number and field, and nothing is written."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", nargs="?", type=Path, default=CONTENT_DIR)
+        parser.add_argument("--dry-run", action="store_true", help="Validate and report only.")
+        parser.add_argument(
+            "--force", action="store_true", help="Overwrite cases edited in the admin."
+        )
+
+    def handle(self, *args, **options):
+        home = HomePage.objects.first()
+        if home is None:
+            raise CommandError("No home page: run load_demo_content (or create one) first.")
+        try:
+            rows = validate_rows(read_rows(options["file"]))
+        except ContentError as exc:
+            raise CommandError(
+                f"{options['file']}: {len(exc.problems)} problem(s); nothing was written:\n"
+                + "\n".join(exc.problems)
+            ) from exc
+        try:
+            with transaction.atomic():
+                compendium = ensure_compendium(home)
+                with tqdm(
+                    total=len(rows),
+                    desc="Importing cases",
+                    unit="case",
+                    file=self.stderr,
+                    disable=options["verbosity"] == 0,
+                ) as progress:
+                    counter = import_case_rows(rows, compendium, options["force"], progress)
+                if options["dry_run"]:
+                    raise DryRun
+        except DryRun:
+            self.stdout.write("Dry run: nothing was written.")
+        self.stdout.write(f"{len(rows)} case(s) read from {options['file']}")
+        for outcome in ("created", "updated", "unchanged", "skipped (edited in the admin)"):
+            self.stdout.write(f"  {outcome}: {counter[outcome]}")
+        self.stdout.write(self.style.SUCCESS("Case import finished."))
