@@ -51,36 +51,46 @@ class DatabaseSearchBackend(SearchBackend):
     def search(self, request: SearchRequest) -> SearchResponse:
         model = _case_model()
         base = model.objects.live().public()
+        start, stop = request.offset, request.offset + request.per_page
         operator = "and"
         matching = base
         if request.query:
-            text_results = self._text_matches(base, request.query, operator)
-            if not text_results.count():
-                operator = "or"  # nothing has every word: fall back to any word, ranked
-                text_results = self._text_matches(base, request.query, operator)
+            filtered_base = self._filtered(base, request.filters)
+            ranked = self._text_matches(filtered_base, request.query, operator)
+            pages = list(ranked[start:stop]) if request.sort == "relevance" else None
+            if (pages == [] and request.page == 1) or (pages is None and not ranked[:1]):
+                operator = "or"  # no case has every word: fall back to any word, ranked
+                ranked = self._text_matches(filtered_base, request.query, operator)
+                pages = list(ranked[start:stop]) if request.sort == "relevance" else None
             # The matching ids stay a subquery: the database, not Python, intersects them
             # with the facet filters and counts.
-            matching = base.filter(pk__in=text_results.get_queryset().order_by().values("pk"))
-
-        filtered = self._filtered(matching, request.filters)
-        start, stop = request.offset, request.offset + request.per_page
-        if request.query and request.sort == "relevance":
-            ranked = self.wagtail_backend.search(
-                request.query, self._filtered(base, request.filters), operator=operator
-            )
-            total = ranked.count()
-            pages = list(ranked[start:stop])
+            text_ids = self._text_matches(base, request.query, operator).get_queryset()
+            matching = base.filter(pk__in=text_ids.order_by().values("pk"))
         else:
-            total = filtered.count()
-            pages = list(filtered.order_by("-first_published_at", "-pk")[start:stop])
-
+            pages = None
+        if pages is None:
+            pages = list(
+                self._filtered(matching, request.filters).order_by("-first_published_at", "-pk")[
+                    start:stop
+                ]
+            )
+        facets = self._facet_counts(matching, request)
         return SearchResponse(
             request=request,
             hits=[self._hit(page, request.query) for page in pages],
-            total=total,
-            facets=self._facet_counts(matching, request),
+            total=self._total(facets, request),
+            facets=facets,
             backend=self.name,
             any_word=operator == "or",
+        )
+
+    @staticmethod
+    def _total(facets, request: SearchRequest) -> int:
+        """Every case has exactly one government level, so the level facet (counted with all
+        other filters) partitions the results: its counts add up to the total, no extra query."""
+        selected = set(request.filters.get("level", ()))
+        return sum(
+            value.count for value in facets["level"] if not selected or value.value in selected
         )
 
     def _facet_counts(self, matching, request: SearchRequest) -> dict[str, list[FacetValue]]:
