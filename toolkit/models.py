@@ -16,6 +16,19 @@ class Confidence(models.TextChoices):
     NOT_APPLICABLE = "n/a", _("Not applicable")
 
 
+class SourcedMixin(models.Model):
+    """Where a fact comes from and how sure the data file is of it (kept, never dropped)."""
+
+    source = models.JSONField(_("sources"), default=list, blank=True)
+    confidence = models.CharField(
+        _("confidence"), max_length=10, choices=Confidence.choices, default=Confidence.MEDIUM
+    )
+    confidence_detail = models.CharField(_("confidence detail"), max_length=200, blank=True)
+
+    class Meta:
+        abstract = True
+
+
 class GovernmentLevel(models.TextChoices):
     LOCAL = "local", _("Local (cities)")
     NATIONAL = "national", _("National (countries)")
@@ -54,7 +67,7 @@ class Framework(models.Model):
         return self.short_name or self.name
 
 
-class Criterion(models.Model):
+class Criterion(SourcedMixin):
     """A dimension of a framework (LOSI criterion, OSI subindex or toolkit module)."""
 
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="criteria")
@@ -71,11 +84,6 @@ class Criterion(models.Model):
     expected_indicator_count = models.PositiveSmallIntegerField(
         _("published indicator count"), null=True, blank=True
     )
-    source = models.JSONField(_("sources"), default=list, blank=True)
-    confidence = models.CharField(
-        _("confidence"), max_length=10, choices=Confidence.choices, default=Confidence.MEDIUM
-    )
-    confidence_detail = models.CharField(_("confidence detail"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["framework__order", "order"]
@@ -95,7 +103,7 @@ class IndicatorQuerySet(models.QuerySet):
         return self.select_related("framework", "criterion")
 
 
-class Indicator(models.Model):
+class Indicator(SourcedMixin):
     """One assessed feature. `code` is the primary question number (e.g. #281); an OSI
     indicator may bundle several question codes, one per sector, kept in `question_codes`.
     `key` is unique within a framework and stable across reloads: criterion code plus
@@ -111,11 +119,6 @@ class Indicator(models.Model):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     answer_type = models.CharField(_("answer type"), max_length=80, blank=True)
     scoring = models.CharField(_("scoring"), max_length=300, blank=True)
-    source = models.JSONField(_("sources"), default=list, blank=True)
-    confidence = models.CharField(
-        _("confidence"), max_length=10, choices=Confidence.choices, default=Confidence.MEDIUM
-    )
-    confidence_detail = models.CharField(_("confidence detail"), max_length=200, blank=True)
     notes = models.JSONField(
         _("notes"),
         default=dict,
@@ -165,7 +168,7 @@ class SustainableDevelopmentGoal(models.Model):
         return f"SDG {self.number}: {self.name}"
 
 
-class LevelBand(models.Model):
+class LevelBand(SourcedMixin):
     """A published band of an index (e.g. Very high LOSI > 0.75); the self-assessment uses
     them to name a city's estimated level."""
 
@@ -175,11 +178,6 @@ class LevelBand(models.Model):
     upper_bound = models.DecimalField(_("upper bound"), max_digits=4, decimal_places=2)
     range_label = models.CharField(_("range as published"), max_length=40)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
-    source = models.JSONField(_("sources"), default=list, blank=True)
-    confidence = models.CharField(
-        _("confidence"), max_length=10, choices=Confidence.choices, default=Confidence.MEDIUM
-    )
-    confidence_detail = models.CharField(_("confidence detail"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["framework__order", "order"]

@@ -10,12 +10,11 @@ from django.db.models import Count, Q
 from wagtail.search.backends import get_search_backend
 
 from search.backends.base import SearchBackend
+from search.facet_values import facet_values
 from search.facets import FACETS, FACETS_BY_NAME
 from search.highlight import highlight_snippets
 from search.labels import facet_labels
-from search.types import FacetValue, Hit, SearchRequest, SearchResponse
-
-FACET_VALUES_SHOWN = 50
+from search.types import FacetValue, Hit, SearchRequest, SearchResponse  # noqa: F401
 
 
 def _case_model():
@@ -108,27 +107,7 @@ class DatabaseSearchBackend(SearchBackend):
             # Cases without a value (no SDG tagged, say) form a None group: not a facet value.
             counts[facet.name] = {str(value): total for value, total in rows if value is not None}
         labels = facet_labels({name: list(values) for name, values in counts.items()}, request)
-        response = {}
-        for facet in FACETS:
-            selected = set(request.filters.get(facet.name, ()))
-            values = dict(counts[facet.name])
-            for value in selected:
-                values.setdefault(value, 0)  # a chosen value stays visible at zero
-            items = [
-                FacetValue(
-                    value=value,
-                    label=labels[facet.name].get(value, value),
-                    count=total,
-                    selected=value in selected,
-                )
-                for value, total in values.items()
-            ]
-            if facet.order_by_count:
-                items.sort(key=lambda item: (-item.count, item.label))
-            else:
-                items.sort(key=lambda item: int(item.value) if facet.numeric else item.value)
-            response[facet.name] = items[:FACET_VALUES_SHOWN]
-        return response
+        return facet_values(request, counts, labels)
 
     def _hit(self, page, query: str) -> Hit:
         return Hit(

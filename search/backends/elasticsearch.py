@@ -28,9 +28,10 @@ from search.documents import (
     case_index,
     new_index_name,
 )
+from search.facet_values import FACET_VALUES_SHOWN, facet_values
 from search.facets import FACETS, FACETS_BY_NAME, Facet
 from search.labels import facet_labels
-from search.types import MAX_QUERY_LENGTH, FacetValue, Hit, SearchRequest, SearchResponse
+from search.types import MAX_QUERY_LENGTH, Hit, SearchRequest, SearchResponse
 
 logger = logging.getLogger(__name__)
 
@@ -60,7 +61,6 @@ HIGHLIGHT_FIELDS = {
     "summary": {"number_of_fragments": 0},  # short: the whole summary, marked
     "body": {"fragment_size": 160, "number_of_fragments": 2},
 }
-FACET_VALUES_SHOWN = 50  # as the database backend
 SPELLING_SUGGESTION = "spelling"
 TITLE_SUGGESTION = "titles"
 REBUILD_BATCH_SIZE = 200
@@ -204,29 +204,6 @@ def _facet_counts(aggregations: Mapping, request: SearchRequest) -> dict[str, di
     return counts
 
 
-def _facet_values(request: SearchRequest, counts, labels) -> dict[str, list[FacetValue]]:
-    facets = {}
-    for facet in FACETS:
-        selected = set(request.filters.get(facet.name, ()))
-        items = [
-            FacetValue(
-                value=value,
-                label=labels[facet.name].get(value, value),
-                count=count,
-                selected=value in selected,
-            )
-            for value, count in counts[facet.name].items()
-        ]
-        if facet.order_by_count:
-            items.sort(key=lambda item: (-item.count, item.label))
-        else:
-            items.sort(key=lambda item: int(item.value) if facet.numeric else item.value)
-        shown = items[:FACET_VALUES_SHOWN]
-        shown += [item for item in items[FACET_VALUES_SHOWN:] if item.selected]
-        facets[facet.name] = shown
-    return facets
-
-
 def _safe_fragment(fragment: str) -> str:
     """The html encoder escaped the text; trust a fragment only if nothing but <mark> tags
     remains, otherwise show it as plain text."""
@@ -276,7 +253,7 @@ def map_search_response(request: SearchRequest, body: Mapping, backend: str = ""
         request=request,
         hits=[map_hit(raw) for raw in hits.get("hits", [])],
         total=total["value"] if isinstance(total, Mapping) else int(total),
-        facets=_facet_values(request, counts, labels),
+        facets=facet_values(request, counts, labels),
         suggestion=_spelling_suggestion(body, request.query) if request.query else "",
         backend=backend,
     )

@@ -1,17 +1,13 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 from tqdm import tqdm
 
 from best_practices.importer import CONTENT_DIR, read_rows, validate_rows
 from best_practices.services import ensure_compendium, import_case_rows
 from cms.content_files import ContentError
 from cms.models import HomePage
-
-
-class DryRun(Exception):
-    pass
+from cms.transactions import atomic_or_dry_run
 
 
 class Command(BaseCommand):
@@ -39,20 +35,17 @@ class Command(BaseCommand):
                 f"{options['file']}: {len(exc.problems)} problem(s); nothing was written:\n"
                 + "\n".join(exc.problems)
             ) from exc
-        try:
-            with transaction.atomic():
-                compendium = ensure_compendium(home)
-                with tqdm(
-                    total=len(rows),
-                    desc="Importing cases",
-                    unit="case",
-                    file=self.stderr,
-                    disable=options["verbosity"] == 0,
-                ) as progress:
-                    counter = import_case_rows(rows, compendium, options["force"], progress)
-                if options["dry_run"]:
-                    raise DryRun
-        except DryRun:
+        with atomic_or_dry_run(options["dry_run"]):
+            compendium = ensure_compendium(home)
+            with tqdm(
+                total=len(rows),
+                desc="Importing cases",
+                unit="case",
+                file=self.stderr,
+                disable=options["verbosity"] == 0,
+            ) as progress:
+                counter = import_case_rows(rows, compendium, options["force"], progress)
+        if options["dry_run"]:
             self.stdout.write("Dry run: nothing was written.")
         self.stdout.write(f"{len(rows)} case(s) read from {options['file']}")
         for outcome in ("created", "updated", "unchanged", "skipped (edited in the admin)"):

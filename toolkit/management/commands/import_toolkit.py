@@ -2,17 +2,13 @@ from collections import Counter
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 from tqdm import tqdm
 
 from cms.content_files import ContentError
 from cms.models import HomePage
+from cms.transactions import atomic_or_dry_run
 from toolkit.importer import CONTENT_DIR, read_content
 from toolkit.services import apply_toolkit_plan
-
-
-class DryRun(Exception):
-    pass
 
 
 class Command(BaseCommand):
@@ -43,20 +39,19 @@ class Command(BaseCommand):
             1 + len(plan.sections) + len(plan.dimensions) + plan.guide_count for plan in plans
         )
         counter: Counter = Counter()
-        try:
-            with transaction.atomic():
-                with tqdm(
-                    total=total,
-                    desc="Importing toolkit pages",
-                    unit="page",
-                    file=self.stderr,
-                    disable=options["verbosity"] == 0,
-                ) as progress:
-                    for plan in plans:
-                        apply_toolkit_plan(plan, home, counter, options["force"], progress)
-                if options["dry_run"]:
-                    raise DryRun
-        except DryRun:
+        with (
+            atomic_or_dry_run(options["dry_run"]),
+            tqdm(
+                total=total,
+                desc="Importing toolkit pages",
+                unit="page",
+                file=self.stderr,
+                disable=options["verbosity"] == 0,
+            ) as progress,
+        ):
+            for plan in plans:
+                apply_toolkit_plan(plan, home, counter, options["force"], progress)
+        if options["dry_run"]:
             self.stdout.write("Dry run: nothing was changed.")
         for plan in plans:
             self.stdout.write(

@@ -1,14 +1,10 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 
+from cms.transactions import atomic_or_dry_run
 from toolkit.services import load_taxonomy
 from toolkit.taxonomy import FRAMEWORKS_FILE, SDGS_FILE, TaxonomyError, read_taxonomy
-
-
-class DryRun(Exception):
-    pass
 
 
 class Command(BaseCommand):
@@ -33,12 +29,9 @@ class Command(BaseCommand):
             raise CommandError(
                 f"{len(exc.problems)} problem(s); nothing was written:\n" + "\n".join(exc.problems)
             ) from exc
-        try:
-            with transaction.atomic():
-                counter = load_taxonomy(taxonomy, prune=options["prune"])
-                if options["dry_run"]:
-                    raise DryRun
-        except DryRun:
+        with atomic_or_dry_run(options["dry_run"]):
+            counter = load_taxonomy(taxonomy, prune=options["prune"])
+        if options["dry_run"]:
             self.stdout.write("Dry run: nothing was written.")
         for label in sorted(counter):
             self.stdout.write(f"  {label}: {counter[label]}")
