@@ -4,9 +4,12 @@ facet with GROUP BY queries in the database."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 
-from django.db.models import Count, Q
+from django.db import connection
+from django.db.models import BigIntegerField, F, Q
+from django.db.models.functions import Cast
 from wagtail.search.backends import get_search_backend
 
 from search.backends.base import SearchBackend
@@ -53,21 +56,17 @@ class DatabaseSearchBackend(SearchBackend):
         start, stop = request.offset, request.offset + request.per_page
         operator = "and"
         matching = base
+        pages = None
         if request.query:
             filtered_base = self._filtered(base, request.filters)
-            ranked = self._text_matches(filtered_base, request.query, operator)
-            pages = list(ranked[start:stop]) if request.sort == "relevance" else None
-            if (pages == [] and request.page == 1) or (pages is None and not ranked[:1]):
+            pages = self._ranked_page(filtered_base, request, operator, start, stop)
+            if not pages and request.page == 1:
                 operator = "or"  # no case has every word: fall back to any word, ranked
-                ranked = self._text_matches(filtered_base, request.query, operator)
-                pages = list(ranked[start:stop]) if request.sort == "relevance" else None
+                pages = self._ranked_page(filtered_base, request, operator, start, stop)
             # The matching ids stay a subquery: the database, not Python, intersects them
             # with the facet filters and counts.
-            text_ids = self._text_matches(base, request.query, operator).get_queryset()
-            matching = base.filter(pk__in=text_ids.order_by().values("pk"))
-        else:
-            pages = None
-        if pages is None:
+            matching = base.filter(pk__in=self._text_match_ids(base, request.query, operator))
+        if pages is None or request.sort != "relevance":
             pages = list(
                 self._filtered(matching, request.filters).order_by("-first_published_at", "-pk")[
                     start:stop
@@ -92,20 +91,94 @@ class DatabaseSearchBackend(SearchBackend):
             value.count for value in facets["level"] if not selected or value.value in selected
         )
 
-    def _facet_counts(self, matching, request: SearchRequest) -> dict[str, list[FacetValue]]:
-        """Each facet counted over the cases that match the text and every *other* facet's
-        filter, so choosing a value never hides its siblings."""
-        counts = {}
-        for facet in FACETS:
-            rows = (
-                self._filtered(matching, request.without(facet.name))
-                .order_by()
-                .values(facet.orm_path)
-                .annotate(total=Count("pk", distinct=facet.multi_valued))
-                .values_list(facet.orm_path, "total")
+    # Text matching -------------------------------------------------------------------------
+
+    def _on_postgres(self) -> bool:
+        return connection.vendor == "postgresql" and hasattr(self.wagtail_backend, "config")
+
+    def _tsquery(self, query: str, operator: str):
+        from django.contrib.postgres.search import SearchQuery
+
+        config = self.wagtail_backend.config
+        if operator == "and":
+            return SearchQuery(query, search_type="plain", config=config)
+        words = re.findall(r"\w+", query)
+        return SearchQuery(" or ".join(words) or query, search_type="websearch", config=config)
+
+    def _index_entries(self, tsquery):
+        """Wagtail's PostgreSQL index rows that match, tested against its separate title and
+        body vectors so the GIN index on each is used (the stock query concatenates them)."""
+        from modelsearch.utils import get_descendants_content_types_pks
+        from wagtail.search.models import IndexEntry
+
+        return IndexEntry.objects.filter(
+            content_type_id__in=get_descendants_content_types_pks(_case_model())
+        ).filter(Q(title=tsquery) | Q(body=tsquery))
+
+    def _text_match_ids(self, base, query: str, operator: str):
+        if self._on_postgres():
+            return (
+                self._index_entries(self._tsquery(query, operator))
+                .annotate(page_id=Cast("object_id", BigIntegerField()))
+                .values("page_id")
             )
-            # Cases without a value (no SDG tagged, say) form a None group: not a facet value.
-            counts[facet.name] = {str(value): total for value, total in rows if value is not None}
+        return self._text_matches(base, query, operator).get_queryset().order_by().values("pk")
+
+    def _ranked_page(self, filtered, request: SearchRequest, operator: str, start: int, stop: int):
+        if request.sort != "relevance":
+            return None
+        if not self._on_postgres():
+            return list(self._text_matches(filtered, request.query, operator)[start:stop])
+        from django.contrib.postgres.search import SearchRank
+        from django.db.models import CharField
+        from django.db.models.functions import Cast as CastTo
+
+        tsquery = self._tsquery(request.query, operator)
+        ranked_ids = [
+            int(object_id)
+            for object_id in self._index_entries(tsquery)
+            .filter(object_id__in=filtered.annotate(key=CastTo("pk", CharField())).values("key"))
+            .annotate(
+                rank=SearchRank(F("title"), tsquery) * F("title_norm") * 2
+                + SearchRank(F("body"), tsquery)
+            )
+            .order_by("-rank", "object_id")
+            .values_list("object_id", flat=True)[start:stop]
+        ]
+        pages = _case_model().objects.in_bulk(ranked_ids)
+        return [pages[pk] for pk in ranked_ids if pk in pages]
+
+    # Facets ------------------------------------------------------------------------------------
+
+    def _facet_counts(self, matching, request: SearchRequest) -> dict[str, list[FacetValue]]:
+        """Every facet counted over the cases that match the text and every *other* facet's
+        filter, so choosing a value never hides its siblings. One SQL statement: each distinct
+        filter set is a common table expression, grouped once per facet (UNION ALL)."""
+        model = _case_model()
+        groups = [(tuple(f for f in FACETS if f.name not in request.filters), request.filters)]
+        groups += [((FACETS_BY_NAME[name],), request.without(name)) for name in request.filters]
+        ctes, branches, params = [], [], []
+        for number, (facets, filters) in enumerate(groups):
+            if not facets:
+                continue
+            name = f"matched_{number}"
+            sql, cte_params = (
+                self._filtered(matching, filters)
+                .order_by()
+                .values_list(*CTE_COLUMNS)
+                .query.sql_with_params()
+            )
+            ctes.append(f"{name} ({', '.join(CTE_NAMES)}) AS ({sql})")
+            params.extend(cte_params)
+            branches.extend(facet_branch(facet, name, model) for facet in facets)
+        counts: dict[str, dict[str, int]] = {facet.name: {} for facet in FACETS}
+        if branches:
+            statement = "WITH " + ", ".join(ctes) + " " + " UNION ALL ".join(branches)
+            with connection.cursor() as cursor:
+                cursor.execute(statement, params)
+                for facet_name, value, total in cursor.fetchall():
+                    if value is not None:
+                        counts[facet_name][str(value)] = total
         labels = facet_labels({name: list(values) for name, values in counts.items()}, request)
         return facet_values(request, counts, labels)
 
@@ -162,3 +235,53 @@ def body_text(page) -> str:
     for child in page.body:
         parts.extend(str(text) for text in child.block.get_searchable_content(child.value))
     return " ".join(parts)
+
+
+# The facet list (search/facets.py) translated to SQL over a common table expression of the
+# matching cases. Columns of the expression, then one GROUP BY per facet.
+CTE_COLUMNS = ("pk", "country", "region", "year_started", "government_level", "language")
+CTE_NAMES = ("id", "country", "region", "year_started", "government_level", "language")
+SINGLE_VALUED_COLUMNS = {
+    "country": "country",
+    "region": "region",
+    "year": "year_started",
+    "level": "government_level",
+    "language": "language",
+}
+
+
+def facet_branch(facet, cte: str, model) -> str:
+    """SELECT facet name, value as text, number of cases: one branch of the UNION ALL.
+    Table and column names come from the models, never from input."""
+    if facet.name in SINGLE_VALUED_COLUMNS:
+        column = SINGLE_VALUED_COLUMNS[facet.name]
+        return (
+            f"SELECT '{facet.name}', CAST({cte}.{column} AS TEXT), COUNT(*) "  # noqa: S608 (names from models)
+            f"FROM {cte} GROUP BY {cte}.{column}"
+        )
+    indicators = model.indicators.through._meta.db_table
+    if facet.name == "indicator":
+        return (
+            f"SELECT 'indicator', CAST(link.indicator_id AS TEXT), COUNT(*) FROM {cte} "  # noqa: S608 (names from models)
+            f"JOIN {indicators} link ON link.casestudypage_id = {cte}.id "
+            "GROUP BY link.indicator_id"
+        )
+    if facet.name == "dimension":
+        from toolkit.models import Indicator
+
+        return (
+            f"SELECT 'dimension', CAST(indicator.criterion_id AS TEXT), COUNT(DISTINCT {cte}.id) "  # noqa: S608 (names from models)
+            f"FROM {cte} JOIN {indicators} link ON link.casestudypage_id = {cte}.id "
+            f"JOIN {Indicator._meta.db_table} indicator ON indicator.id = link.indicator_id "
+            "GROUP BY indicator.criterion_id"
+        )
+    if facet.name == "sdg":
+        from toolkit.models import SustainableDevelopmentGoal
+
+        return (
+            f"SELECT 'sdg', CAST(goal.number AS TEXT), COUNT(*) FROM {cte} "  # noqa: S608 (names from models)
+            f"JOIN {model.sdgs.through._meta.db_table} link ON link.casestudypage_id = {cte}.id "
+            f"JOIN {SustainableDevelopmentGoal._meta.db_table} goal "
+            "ON goal.id = link.sustainabledevelopmentgoal_id GROUP BY goal.number"
+        )
+    raise ValueError(f"No SQL for facet {facet.name!r}")
