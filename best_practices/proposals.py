@@ -59,7 +59,9 @@ def submit_proposal(data: dict, user) -> CaseStudyPage:
     case.sdgs = list(data.get("sdgs") or [])
     if data.get("source_url"):
         case.sources = [
-            CaseSource(title=plain_text(data["source_title"])[:255], url=data["source_url"])
+            CaseSource(
+                title=plain_text(data["source_title"])[:255], url=data["source_url"], sort_order=0
+            )
         ]
     compendium.add_child(instance=case)
     case.save_revision(user=user, log_action=True)

@@ -63,7 +63,11 @@ def import_case_rows(rows: list[CaseRow], compendium, force=False, progress=None
 
 def _set_children(page, row: CaseRow) -> None:
     page.themes.set(row.themes)
-    page.sources = [CaseSource(title=s["title"], url=s["url"]) for s in row.sources]
+    # An explicit order: without it the database may return the sources in any order.
+    page.sources = [
+        CaseSource(title=source["title"], url=source["url"], sort_order=position)
+        for position, source in enumerate(row.sources)
+    ]
 
 
 def case_to_row(page) -> dict:
@@ -82,11 +86,16 @@ def case_to_row(page) -> dict:
         "year_started": page.year_started,
         "status": page.status,
         "language": page.language,
-        "indicators": [f"{i.framework.key}:{i.key}" for i in page.indicators.all()],
+        "indicators": sorted(f"{i.framework.key}:{i.key}" for i in page.indicators.all()),
         "sdgs": sorted(sdg.number for sdg in page.sdgs.all()),
         "themes": sorted(page.themes.names()),
         "contact_organisation": page.contact_organisation,
-        "sources": [{"title": s.title, "url": s.url} for s in page.sources.all()],
+        "sources": [
+            {"title": source.title, "url": source.url}
+            for source in sorted(
+                page.sources.all(), key=lambda source: (source.sort_order or 0, source.pk)
+            )
+        ],
         "context": sections.get("context", ""),
         "what_was_done": sections.get("what_was_done", ""),
         "results": sections.get("results", ""),
