@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable, Iterable
 
 from django.db import connection
-from django.db.models import BigIntegerField, F, Q
+from django.db.models import BigIntegerField, CharField, F, Q
 from django.db.models.functions import Cast
 from wagtail.search.backends import get_search_backend
 
@@ -128,22 +128,53 @@ class DatabaseSearchBackend(SearchBackend):
         if request.sort != "relevance":
             return None
         if not self._on_postgres():
-            return list(self._text_matches(filtered, request.query, operator)[start:stop])
+            return self._sqlite_ranked_page(filtered, request.query, operator, start, stop)
         from django.contrib.postgres.search import SearchRank
-        from django.db.models import CharField
-        from django.db.models.functions import Cast as CastTo
 
         tsquery = self._tsquery(request.query, operator)
         ranked_ids = [
             int(object_id)
             for object_id in self._index_entries(tsquery)
-            .filter(object_id__in=filtered.annotate(key=CastTo("pk", CharField())).values("key"))
+            .filter(object_id__in=filtered.annotate(key=Cast("pk", CharField())).values("key"))
             .annotate(
                 rank=SearchRank(F("title"), tsquery) * F("title_norm") * 2
                 + SearchRank(F("body"), tsquery)
             )
             .order_by("-rank", "object_id")
             .values_list("object_id", flat=True)[start:stop]
+        ]
+        pages = _case_model().objects.in_bulk(ranked_ids)
+        return [pages[pk] for pk in ranked_ids if pk in pages]
+
+    def _sqlite_ranked_page(self, filtered, query: str, operator: str, start: int, stop: int):
+        """Rank on the FTS5 table itself and keep the top slice: the stock SQLite query scores
+        every matching row with a correlated subquery, seconds on a large corpus."""
+        from modelsearch.backends.database.sqlite.query import normalize
+        from modelsearch.backends.database.sqlite.sqlite import MatchExpression
+        from modelsearch.query import MatchAll, Not
+        from modelsearch.utils import get_descendants_content_types_pks
+        from wagtail.search.models import SQLiteFTSIndexEntry
+
+        compiler = self._text_matches(filtered, query, operator).query_compiler
+        normalized = normalize(compiler.query)
+        if isinstance(normalized, MatchAll | Not):
+            return list(self._text_matches(filtered, query, operator)[start:stop])
+        config = compiler.get_config(self.wagtail_backend)
+        search_query = compiler.build_search_query(normalized, config=config)
+        match = MatchExpression(compiler.FTS_TABLE_FIELDS, search_query)
+        rank = compiler._build_rank_expression(compiler.get_search_vectors(), config)
+        ranked_ids = [
+            int(object_id)
+            for object_id in SQLiteFTSIndexEntry.objects.filter(match)
+            .filter(
+                index_entry__content_type__in=get_descendants_content_types_pks(_case_model()),
+                index_entry__object_id__in=filtered.annotate(key=Cast("pk", CharField())).values(
+                    "key"
+                ),
+            )
+            .annotate(score=rank)
+            .order_by("score", "index_entry__object_id")  # bm25: lower is better
+            .values_list("index_entry__object_id", flat=True)[start:stop]
         ]
         pages = _case_model().objects.in_bulk(ranked_ids)
         return [pages[pk] for pk in ranked_ids if pk in pages]
