@@ -2,7 +2,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from wagtail.admin.forms import WagtailAdminPageForm  # noqa: F401  (form base is real)
 
 from best_practices.models import CaseStudyPage, CompendiumPage
 from cms.models import HomePage
