@@ -4,6 +4,7 @@ They translate HTTP to calls of search.services and best_practices.proposals."""
 from __future__ import annotations
 
 from itertools import groupby
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -30,8 +31,6 @@ def _query_string(params, add=None, remove=None, replace=None) -> str:
             items.append(replace)
     if add:
         items.append(add)
-    from urllib.parse import urlencode
-
     return "?" + urlencode(items) if items else "?"
 
 
@@ -75,7 +74,7 @@ def compendium_context(page, request) -> dict:
         "response": response,
         "facet_groups": facet_groups,
         "chips": chips,
-        "clear_url": f"?q={search.query}" if search.query else "?",
+        "clear_url": "?" + urlencode({"q": search.query}) if search.query else "?",
         "sorts": [
             {
                 "value": key,

@@ -17,7 +17,7 @@ from search.facet_values import facet_values
 from search.facets import FACETS, FACETS_BY_NAME
 from search.highlight import highlight_snippets
 from search.labels import facet_labels
-from search.types import FacetValue, Hit, SearchRequest, SearchResponse  # noqa: F401
+from search.types import FacetValue, Hit, SearchRequest, SearchResponse
 
 
 def _case_model():
@@ -55,23 +55,14 @@ class DatabaseSearchBackend(SearchBackend):
         base = model.objects.live().public()
         start, stop = request.offset, request.offset + request.per_page
         operator = "and"
-        matching = base
-        pages = None
         if request.query:
-            filtered_base = self._filtered(base, request.filters)
-            pages = self._ranked_page(filtered_base, request, operator, start, stop)
-            if not pages and request.page == 1:
+            pages, matching = self._text_page(base, request, operator, start, stop)
+            if request.page == 1 and not pages:
                 operator = "or"  # no case has every word: fall back to any word, ranked
-                pages = self._ranked_page(filtered_base, request, operator, start, stop)
-            # The matching ids stay a subquery: the database, not Python, intersects them
-            # with the facet filters and counts.
-            matching = base.filter(pk__in=self._text_match_ids(base, request.query, operator))
-        if pages is None or request.sort != "relevance":
-            pages = list(
-                self._filtered(matching, request.filters).order_by("-first_published_at", "-pk")[
-                    start:stop
-                ]
-            )
+                pages, matching = self._text_page(base, request, operator, start, stop)
+        else:
+            matching = base
+            pages = self._newest_page(matching, request, start, stop)
         facets = self._facet_counts(matching, request)
         return SearchResponse(
             request=request,
@@ -81,6 +72,20 @@ class DatabaseSearchBackend(SearchBackend):
             backend=self.name,
             any_word=operator == "or",
         )
+
+    def _text_page(self, base, request: SearchRequest, operator: str, start: int, stop: int):
+        """The page of hits for the text, by relevance or by date, and the matching cases.
+        The matching ids stay a subquery: the database, not Python, intersects them with the
+        facet filters and counts."""
+        matching = base.filter(pk__in=self._text_match_ids(base, request.query, operator))
+        if request.sort == "relevance":
+            filtered = self._filtered(base, request.filters)
+            return self._ranked_page(filtered, request, operator, start, stop), matching
+        return self._newest_page(matching, request, start, stop), matching
+
+    def _newest_page(self, matching, request: SearchRequest, start: int, stop: int) -> list:
+        ordered = self._filtered(matching, request.filters).order_by("-first_published_at", "-pk")
+        return list(ordered[start:stop])
 
     @staticmethod
     def _total(facets, request: SearchRequest) -> int:
@@ -125,8 +130,6 @@ class DatabaseSearchBackend(SearchBackend):
         return self._text_matches(base, query, operator).get_queryset().order_by().values("pk")
 
     def _ranked_page(self, filtered, request: SearchRequest, operator: str, start: int, stop: int):
-        if request.sort != "relevance":
-            return None
         if not self._on_postgres():
             return self._sqlite_ranked_page(filtered, request.query, operator, start, stop)
         from django.contrib.postgres.search import SearchRank

@@ -136,3 +136,17 @@ def test_compendium_page_filters_by_get_parameters(shipped_cases, client):
     assert "Remove “Japan”" in empty
     countries = client.get(compendium.url, {"view": "countries"}).content.decode()
     assert "Western Africa" in countries or "Africa" in countries
+
+
+def test_newest_sort_keeps_every_word_required(shipped_cases):
+    by_relevance = search("participatory budgeting")
+    by_date = search("participatory budgeting", sort="newest")
+    assert not by_date.any_word
+    assert by_date.total == by_relevance.total
+    assert {h.page_id for h in by_date.hits} == {h.page_id for h in by_relevance.hits}
+
+
+def test_clear_all_filters_keeps_the_words_encoded(shipped_cases, client):
+    compendium = CaseStudyPage.objects.first().get_parent()
+    html = client.get(compendium.url, {"q": "open data & más", "level": "local"}).content.decode()
+    assert 'href="?q=open+data+%26+m%C3%A1s">Clear all filters' in html
