@@ -100,7 +100,7 @@ class CompendiumPage(Page):
         verbose_name = _("compendium page")
 
     def get_context(self, request, *args, **kwargs):
-        from best_practices.views import compendium_context
+        from best_practices.selectors import compendium_context
 
         context = super().get_context(request, *args, **kwargs)
         context.update(compendium_context(self, request))

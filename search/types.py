@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from search.facets import FACETS, FACETS_BY_NAME, SORTS
+from search.facets import FACETS, SORTS
 
 MAX_QUERY_LENGTH = 200
 MAX_VALUES_PER_FACET = 20
@@ -94,6 +94,3 @@ class SearchResponse:
 
     def facet(self, name: str) -> list[FacetValue]:
         return self.facets.get(name, [])
-
-
-__all__ = ["FACETS", "FACETS_BY_NAME", "SearchRequest", "SearchResponse", "Hit", "FacetValue"]

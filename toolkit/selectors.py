@@ -27,13 +27,8 @@ def breadcrumbs(page: Page) -> list[Page]:
 
 
 def live_guides(toolkit_page):
-    return (
-        _guide_model()
-        .objects.live()
-        .public()
-        .filter(indicator__framework_id=toolkit_page.framework_id)
-        .select_related("indicator", "indicator__criterion")
-        .order_by("indicator__criterion__order", "indicator__order")
+    return live_guides_for_framework(toolkit_page.framework_id).select_related(
+        "indicator", "indicator__criterion"
     )
 
 

@@ -1,12 +1,12 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
 from best_practices.importer import CONTENT_DIR, read_rows, validate_rows
 from best_practices.services import ensure_compendium, import_case_rows
+from cms.commands import refusal, require_home_page
 from cms.content_files import ContentError
-from cms.models import HomePage
 from cms.transactions import atomic_or_dry_run
 
 
@@ -25,16 +25,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        home = HomePage.objects.first()
-        if home is None:
-            raise CommandError("No home page: run load_demo_content (or create one) first.")
+        home = require_home_page()
         try:
             rows = validate_rows(read_rows(options["file"]))
         except ContentError as exc:
-            raise CommandError(
-                f"{options['file']}: {len(exc.problems)} problem(s); nothing was written:\n"
-                + "\n".join(exc.problems)
-            ) from exc
+            raise refusal(exc.problems, source=options["file"]) from exc
         with atomic_or_dry_run(options["dry_run"]):
             compendium = ensure_compendium(home)
             with tqdm(

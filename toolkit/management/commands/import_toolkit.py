@@ -1,11 +1,11 @@
 from collections import Counter
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
+from cms.commands import refusal, require_home_page
 from cms.content_files import ContentError
-from cms.models import HomePage
 from cms.transactions import atomic_or_dry_run
 from toolkit.importer import CONTENT_DIR, read_content
 from toolkit.services import apply_toolkit_plan
@@ -26,15 +26,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
-        home = HomePage.objects.first()
-        if home is None:
-            raise CommandError("No home page: run load_demo_content (or create one) first.")
+        home = require_home_page()
         try:
             plans = read_content(options["content_dir"])
         except ContentError as exc:
-            raise CommandError(
-                f"{len(exc.problems)} problem(s); nothing was changed:\n" + "\n".join(exc.problems)
-            ) from exc
+            raise refusal(exc.problems, outcome="nothing was changed") from exc
         total = sum(
             1 + len(plan.sections) + len(plan.dimensions) + plan.guide_count for plan in plans
         )

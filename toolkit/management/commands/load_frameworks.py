@@ -1,7 +1,8 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
+from cms.commands import refusal
 from cms.transactions import atomic_or_dry_run
 from toolkit.services import load_taxonomy
 from toolkit.taxonomy import FRAMEWORKS_FILE, SDGS_FILE, TaxonomyError, read_taxonomy
@@ -26,9 +27,7 @@ class Command(BaseCommand):
         try:
             taxonomy = read_taxonomy(options["file"], options["sdg_file"])
         except TaxonomyError as exc:
-            raise CommandError(
-                f"{len(exc.problems)} problem(s); nothing was written:\n" + "\n".join(exc.problems)
-            ) from exc
+            raise refusal(exc.problems) from exc
         with atomic_or_dry_run(options["dry_run"]):
             counter = load_taxonomy(taxonomy, prune=options["prune"])
         if options["dry_run"]:
