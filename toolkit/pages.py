@@ -1,6 +1,8 @@
 """Toolkit page types: ToolkitPage > DimensionPage > IndicatorGuidePage, plus
 ToolkitSectionPage for the introductory parts. Each guide is tied to exactly one Indicator."""
 
+from urllib.parse import urlencode
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.shortcuts import redirect
@@ -48,12 +50,14 @@ class ToolkitPage(ImportedContentMixin, Page):
         verbose_name = _("toolkit page")
 
     def serve(self, request, *args, **kwargs):
-        """Quick jump: an indicator code typed in the jump box opens its guide at once."""
-        jump = request.GET.get("jump", "").strip()
+        """Quick jump: a code or exact name opens its guide at once; other words become a
+        filter of the indicator list."""
+        jump = request.GET.get("jump", "").strip()[:100]
         if jump:
-            guide = selectors.guide_for_code(self, jump)
+            guide = selectors.guide_for_jump(self, jump)
             if guide is not None:
                 return redirect(guide.get_url(request))
+            return redirect(f"{self.get_url(request)}?{urlencode({'q': jump})}#results")
         return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):

@@ -32,14 +32,16 @@ def live_guides(toolkit_page):
     )
 
 
-def guide_for_code(toolkit_page, text: str):
-    """The guide whose indicator code matches what a reader typed ('#281', '281', '269A')."""
+def guide_for_jump(toolkit_page, text: str):
+    """The guide a reader typed in the jump box: an indicator code ('#281', '281', '269A')
+    or an indicator's or guide's exact name."""
+    guides = live_guides(toolkit_page)
     match = CODE_INPUT.match(text.strip())
     if not match:
-        return None
+        name = text.strip()
+        return guides.filter(Q(indicator__name__iexact=name) | Q(title__iexact=name)).first()
     code = f"#{match[1].lower()}"
     # The primary code first, then any bundled question code (OSI sector codes).
-    guides = live_guides(toolkit_page)
     return (
         guides.filter(indicator__code=code).first()
         or guides.filter(indicator__question_codes__icontains=f'"{code}"').first()

@@ -117,9 +117,22 @@ class TestReading:
             assert response.status_code == 302
             assert response["Location"] == guides[0].url
 
-    def test_unknown_jump_code_stays_on_the_landing(self, client, local_toolkit):
+    def test_unknown_jump_code_lists_matches_instead(self, client, local_toolkit):
         response = client.get(local_toolkit[0].url, {"jump": "#999"})
-        assert response.status_code == 200
+        assert response.status_code == 302
+        assert response["Location"].endswith("?q=%23999#results")
+
+    def test_quick_jump_by_name_opens_the_guide(self, client, local_toolkit):
+        toolkit, _, _, guides = local_toolkit
+        name = guides[1].indicator.name
+        response = client.get(toolkit.url, {"jump": name.upper()})
+        assert response["Location"] == guides[1].url
+
+    def test_other_words_in_the_jump_box_filter_the_list(self, client, local_toolkit):
+        toolkit, _, _, guides = local_toolkit
+        word = guides[2].indicator.name.split()[0]
+        response = client.get(toolkit.url, {"jump": word}, follow=True)
+        assert guides[2].pk in [guide.pk for guide in response.context["filter_results"]]
 
     def test_dimension_lists_its_guides_in_indicator_order(self, client, local_toolkit):
         _, institutional, _, guides = local_toolkit
