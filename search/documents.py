@@ -21,6 +21,7 @@ from elasticsearch.dsl import (
     token_filter,
 )
 
+from search.extract import case_fields
 from search.facets import FACETS
 
 # Sub-field name (the case language code) -> Elasticsearch built-in analyzer. Chinese has no
@@ -88,44 +89,33 @@ class CaseDocument(Document):
 
     @classmethod
     def from_page(cls, page) -> CaseDocument:
-        """Build from a CaseStudyPage; prefetch indicators__criterion, sdgs and
-        tagged_items__tag when building many."""
-        indicators = list(page.indicators.all())
-        themes = [item.tag.name for item in page.tagged_items.all()]
-        country_name = str(page.country.name) if page.country else ""
+        """Build from a CaseStudyPage (read many through search.extract.indexable_cases)."""
+        fields = case_fields(page)
         document = cls(
-            page_id=page.pk,
-            title=page.title,
-            summary=page.summary,
-            body=body_text(page),
-            city=page.city,
-            place=" ".join(part for part in (page.city, country_name, page.region) if part),
-            contact_organisation=page.contact_organisation,
-            themes=themes,
-            indicator_names=[indicator.name for indicator in indicators],
-            title_suggest=suggest_inputs(page.title),
-            indicators=sorted({indicator.pk for indicator in indicators}),
-            dimensions=sorted({indicator.criterion_id for indicator in indicators}),
-            country=str(page.country) if page.country else None,
-            region=page.region or None,
-            year_started=page.year_started,
-            government_level=page.government_level,
-            sdgs=sorted({sdg.number for sdg in page.sdgs.all()}),
-            language=page.language,
-            status=page.status,
-            first_published_at=page.first_published_at,
+            page_id=fields.page_id,
+            title=fields.title,
+            summary=fields.summary,
+            body=fields.body,
+            city=fields.city,
+            place=fields.place,
+            contact_organisation=fields.contact_organisation,
+            themes=fields.themes,
+            indicator_names=fields.indicator_names,
+            title_suggest=suggest_inputs(fields.title),
+            indicators=fields.indicators,
+            dimensions=fields.dimensions,
+            country=fields.country or None,
+            region=fields.region or None,
+            year_started=fields.year_started,
+            government_level=fields.government_level,
+            sdgs=fields.sdgs,
+            language=fields.language,
+            status=fields.status,
+            first_published_at=fields.first_published_at,
             url=page.url,
         )
         document.meta.id = page.pk
         return document
-
-
-def body_text(page) -> str:
-    """The StreamField's searchable text (rich text without tags, figures, link titles)."""
-    parts = []
-    for child in page.body:
-        parts.extend(str(text) for text in child.block.get_searchable_content(child.value))
-    return "\n".join(part for part in parts if part)
 
 
 def suggest_inputs(title: str) -> list[dict]:

@@ -1,7 +1,6 @@
-"""Keep the compendium index in step with publishing. Wagtail's own handlers already keep its
-database index current on every save; these handlers serve the Elasticsearch backend."""
+"""Keep the compendium index of the configured backend in step with publishing, unpublishing
+and deleting cases. (Wagtail's own handlers keep its site-wide index current.)"""
 
-from django.conf import settings
 from django.db.models.signals import post_delete
 from wagtail.signals import page_published, page_unpublished
 
@@ -12,18 +11,12 @@ def _backend():
     return get_backend()
 
 
-def _uses_own_index() -> bool:
-    return settings.SEARCH_BACKEND != "database"
-
-
 def case_published(sender, instance, **kwargs):
-    if _uses_own_index():
-        _backend().index_cases([instance])
+    _backend().index_cases([instance])
 
 
 def case_removed(sender, instance, **kwargs):
-    if _uses_own_index():
-        _backend().remove_cases([instance.pk])
+    _backend().remove_cases([instance.pk])
 
 
 def connect():

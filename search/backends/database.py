@@ -1,23 +1,36 @@
-"""Compendium search on the database: Wagtail's search (modelsearch: SQLite FTS5 or
-PostgreSQL full text) finds the matching cases; the ORM filters them by facet and counts every
-facet with GROUP BY queries in the database."""
+"""Compendium search on the database's own full-text engine: PostgreSQL text search or SQLite
+FTS5, over the narrow index table search.models.CaseSearchDocument (written by
+database_index.py).
+
+One request costs three statements: the facet counts and the total (one statement, one pass
+over the matching rows), the page of hit ids, and the pages for those ids."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 
-from django.db import connection
-from django.db.models import BigIntegerField, CharField, F, Q
-from django.db.models.functions import Cast
-from wagtail.search.backends import get_search_backend
+from django.db import connection, transaction
 
+from search.backends import database_index
 from search.backends.base import SearchBackend
+from search.backends.database_index import FTS_TABLE, TABLE
+from search.extract import body_text
 from search.facet_values import facet_values
-from search.facets import FACETS, FACETS_BY_NAME
+from search.facets import FACETS, FACETS_BY_NAME, Facet
 from search.highlight import highlight_snippets
 from search.labels import facet_labels
-from search.types import FacetValue, Hit, SearchRequest, SearchResponse
+from search.types import Hit, SearchRequest, SearchResponse
+
+SINGLE_VALUED = tuple(facet for facet in FACETS if not facet.multi_valued)
+# Relevance on PostgreSQL: cases whose title, summary, place or themes match come first,
+# ranked on that inline `head` vector; the best RESCORE_WINDOW of them are then re-ranked on
+# the full vector. Ranking every match on the full (out-of-line) vector would read every
+# matching body: a third of a second for a word in most cases of a 100,000-case corpus.
+RESCORE_WINDOW = 100
+# SQLite FTS5 bm25 column weights: title, summary, extra (place, themes, indicators), body.
+SQLITE_WEIGHTS = (10.0, 4.0, 2.0, 1.0)
 
 
 def _case_model():
@@ -26,195 +39,303 @@ def _case_model():
     return CaseStudyPage
 
 
+def _words(query: str) -> list[str]:
+    return re.findall(r"\w+", query.lower())
+
+
+@dataclass
+class Clause:
+    sql: str
+    params: list = field(default_factory=list)
+
+
+class Dialect:
+    """The SQL that differs between PostgreSQL and SQLite; everything else is shared."""
+
+    vendor = ""
+
+    def text_condition(self, text) -> Clause:
+        raise NotImplementedError
+
+    def list_overlaps(self, column: str, values: list[int]) -> Clause:
+        raise NotImplementedError
+
+    def list_values(self, column: str, source: str) -> str:
+        """FROM clause yielding column `v` for every element of a list column."""
+        raise NotImplementedError
+
+    def prepare_text(self, query: str, operator: str):
+        raise NotImplementedError
+
+    def ranked_ids(self, text, filters: Clause, start: int, stop: int) -> list[int]:
+        raise NotImplementedError
+
+
+class PostgresDialect(Dialect):
+    vendor = "postgresql"
+
+    def prepare_text(self, query: str, operator: str) -> str:
+        """The query as tsquery text, parsed with every language's configuration at once
+        (stems of any case language match) and passed back as a constant, so the planner
+        sees the real words and estimates their frequency."""
+        words = _words(query)
+        if not words:
+            return ""
+        text = " ".join(words) if operator == "and" else " or ".join(words)
+        function = "plainto_tsquery" if operator == "and" else "websearch_to_tsquery"
+        configs = sorted({*database_index.POSTGRES_CONFIGS.values(), database_index.DEFAULT_CONFIG})
+        parts = " || ".join(f"{function}('{config}', %s)" for config in configs)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT CAST({parts} AS text)", [text] * len(configs))
+            return cursor.fetchone()[0] or ""
+
+    def text_condition(self, text: str) -> Clause:
+        return Clause("d.vector @@ CAST(%s AS tsquery)", [text])
+
+    def list_overlaps(self, column: str, values: list[int]) -> Clause:
+        return Clause(f"d.{column} && CAST(%s AS integer[])", [values])
+
+    def list_values(self, column: str, source: str) -> str:
+        return f"(SELECT unnest({source}.{column}) AS v FROM {source}) AS elements"
+
+    def ranked_ids(self, text: str, filters: Clause, start: int, stop: int) -> list[int]:
+        where = f" AND {filters.sql}" if filters.sql else ""
+        with connection.cursor() as cursor:
+            limit = max(stop, RESCORE_WINDOW)
+            cursor.execute(
+                f"SELECT d.page_id FROM {TABLE} d "
+                f"WHERE d.head @@ CAST(%s AS tsquery){where} "
+                "ORDER BY ts_rank(d.head, CAST(%s AS tsquery)) DESC, d.page_id LIMIT %s",
+                [text, *filters.params, text, limit],
+            )
+            head_ids = [row[0] for row in cursor.fetchall()]
+            window = head_ids[:RESCORE_WINDOW]
+            if window:
+                cursor.execute(
+                    f"SELECT d.page_id FROM {TABLE} d WHERE d.page_id = ANY(%s) "
+                    "ORDER BY ts_rank(d.vector, CAST(%s AS tsquery)) DESC, d.page_id",
+                    [window, text],
+                )
+                head_ids[: len(window)] = [row[0] for row in cursor.fetchall()]
+            ids = head_ids[start:stop]
+            if len(head_ids) >= stop:
+                return ids
+            # The head matches run out on this page: the rest match in the body only.
+            head_total = len(head_ids)
+            if head_total == limit:  # more head matches than fetched: count them
+                cursor.execute(
+                    f"SELECT COUNT(*) FROM {TABLE} d WHERE d.head @@ CAST(%s AS tsquery){where}",
+                    [text, *filters.params],
+                )
+                head_total = cursor.fetchone()[0]
+            cursor.execute(
+                f"SELECT d.page_id FROM {TABLE} d WHERE d.vector @@ CAST(%s AS tsquery) "
+                f"AND NOT d.head @@ CAST(%s AS tsquery){where} "
+                "ORDER BY ts_rank(d.vector, CAST(%s AS tsquery)) DESC, d.page_id "
+                "LIMIT %s OFFSET %s",
+                [
+                    text,
+                    text,
+                    *filters.params,
+                    text,
+                    stop - max(start, head_total),
+                    max(0, start - head_total),
+                ],
+            )
+            return ids + [row[0] for row in cursor.fetchall()]
+
+
+class SqliteDialect(Dialect):
+    vendor = "sqlite"
+
+    def prepare_text(self, query: str, operator: str) -> str:
+        """An FTS5 query of quoted words: nothing a reader types is FTS5 syntax."""
+        words = [f'"{word}"' for word in _words(query)]
+        return (" " if operator == "and" else " OR ").join(words)
+
+    def text_condition(self, text: str) -> Clause:
+        return Clause(
+            f"d.page_id IN (SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s)", [text]
+        )
+
+    def list_overlaps(self, column: str, values: list[int]) -> Clause:
+        marks = ", ".join(["%s"] * len(values))
+        return Clause(
+            f"EXISTS (SELECT 1 FROM json_each(d.{column}) AS item WHERE item.value IN ({marks}))",
+            list(values),
+        )
+
+    def list_values(self, column: str, source: str) -> str:
+        return (
+            f"(SELECT item.value AS v FROM {source}, json_each({source}.{column}) AS item) "
+            "AS elements"
+        )
+
+    def ranked_ids(self, text: str, filters: Clause, start: int, stop: int) -> list[int]:
+        where = f" AND {filters.sql}" if filters.sql else ""
+        weights = ", ".join(str(weight) for weight in SQLITE_WEIGHTS)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT f.rowid FROM {FTS_TABLE} f JOIN {TABLE} d ON d.page_id = f.rowid "
+                f"WHERE {FTS_TABLE} MATCH %s{where} "
+                f"ORDER BY bm25({FTS_TABLE}, {weights}), f.rowid LIMIT %s OFFSET %s",
+                [text, *filters.params, stop - start, start],
+            )
+            return [row[0] for row in cursor.fetchall()]
+
+
+def dialect() -> Dialect:
+    return PostgresDialect() if connection.vendor == "postgresql" else SqliteDialect()
+
+
 class DatabaseSearchBackend(SearchBackend):
     name = "database"
 
-    def __init__(self, wagtail_backend=None):
-        self.wagtail_backend = wagtail_backend or get_search_backend()
-
-    # Reads ---------------------------------------------------------------------------
-
-    def _facet_condition(self, facet, values) -> Q:
-        model = _case_model()
-        lookup = {f"{facet.orm_path}__in": list(values)}
-        if facet.multi_valued:
-            # A subquery, so joining the relation never duplicates result rows.
-            return Q(pk__in=model.objects.filter(**lookup).values("pk"))
-        return Q(**lookup)
-
-    def _filtered(self, queryset, filters: dict):
-        for name, values in filters.items():
-            queryset = queryset.filter(self._facet_condition(FACETS_BY_NAME[name], values))
-        return queryset
-
-    def _text_matches(self, base, query: str, operator: str):
-        return self.wagtail_backend.search(query, base, operator=operator)
+    # Reads -----------------------------------------------------------------------------
 
     def search(self, request: SearchRequest) -> SearchResponse:
-        model = _case_model()
-        base = model.objects.live().public()
-        start, stop = request.offset, request.offset + request.per_page
+        sql = dialect()
         operator = "and"
-        if request.query:
-            pages, matching = self._text_page(base, request, operator, start, stop)
-            if request.page == 1 and not pages:
+        with transaction.atomic():
+            if sql.vendor == "postgresql" and request.query:
+                # The planner cannot tell that a sequential scan would read every out-of-line
+                # vector; the GIN index answers text matches in a fraction of the time.
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL enable_seqscan = off")
+            counts, total = self._counts(sql, request, operator)
+            if request.query and not total and request.page == 1:
                 operator = "or"  # no case has every word: fall back to any word, ranked
-                pages, matching = self._text_page(base, request, operator, start, stop)
-        else:
-            matching = base
-            pages = self._newest_page(matching, request, start, stop)
-        facets = self._facet_counts(matching, request)
+                counts, total = self._counts(sql, request, operator)
+            ids = self._page_ids(sql, request, operator)
+        labels = facet_labels({name: list(values) for name, values in counts.items()}, request)
+        pages = _case_model().objects.in_bulk(ids)
         return SearchResponse(
             request=request,
-            hits=[self._hit(page, request.query) for page in pages],
-            total=self._total(facets, request),
-            facets=facets,
+            hits=[self._hit(pages[pk], request.query) for pk in ids if pk in pages],
+            total=total,
+            facets=facet_values(request, counts, labels),
             backend=self.name,
             any_word=operator == "or",
         )
 
-    def _text_page(self, base, request: SearchRequest, operator: str, start: int, stop: int):
-        """The page of hits for the text, by relevance or by date, and the matching cases.
-        The matching ids stay a subquery: the database, not Python, intersects them with the
-        facet filters and counts."""
-        matching = base.filter(pk__in=self._text_match_ids(base, request.query, operator))
-        if request.sort == "relevance":
-            filtered = self._filtered(base, request.filters)
-            return self._ranked_page(filtered, request, operator, start, stop), matching
-        return self._newest_page(matching, request, start, stop), matching
+    def _text(self, sql: Dialect, request: SearchRequest, operator: str):
+        """The prepared text query; None when there is no text to match."""
+        return sql.prepare_text(request.query, operator) if _words(request.query) else None
 
-    def _newest_page(self, matching, request: SearchRequest, start: int, stop: int) -> list:
-        ordered = self._filtered(matching, request.filters).order_by("-first_published_at", "-pk")
-        return list(ordered[start:stop])
+    def _filter(self, sql: Dialect, facet: Facet, values) -> Clause:
+        column = facet.document_field
+        if facet.multi_valued:
+            return sql.list_overlaps(column, [int(value) for value in values])
+        typed = [int(value) for value in values] if facet.numeric else list(values)
+        return Clause(f"d.{column} IN ({', '.join(['%s'] * len(typed))})", typed)
 
-    @staticmethod
-    def _total(facets, request: SearchRequest) -> int:
-        """Every case has exactly one government level, so the level facet (counted with all
-        other filters) partitions the results: its counts add up to the total, no extra query."""
-        selected = set(request.filters.get("level", ()))
-        return sum(
-            value.count for value in facets["level"] if not selected or value.value in selected
+    def _filters(self, sql: Dialect, filters: dict) -> Clause:
+        clauses = [
+            self._filter(sql, FACETS_BY_NAME[name], values) for name, values in filters.items()
+        ]
+        return Clause(
+            " AND ".join(clause.sql for clause in clauses),
+            [param for clause in clauses for param in clause.params],
         )
 
-    # Text matching -------------------------------------------------------------------------
-
-    def _on_postgres(self) -> bool:
-        return connection.vendor == "postgresql" and hasattr(self.wagtail_backend, "config")
-
-    def _tsquery(self, query: str, operator: str):
-        from django.contrib.postgres.search import SearchQuery
-
-        config = self.wagtail_backend.config
-        if operator == "and":
-            return SearchQuery(query, search_type="plain", config=config)
-        words = re.findall(r"\w+", query)
-        return SearchQuery(" or ".join(words) or query, search_type="websearch", config=config)
-
-    def _index_entries(self, tsquery):
-        """Wagtail's PostgreSQL index rows that match, tested against its separate title and
-        body vectors so the GIN index on each is used (the stock query concatenates them)."""
-        from modelsearch.utils import get_descendants_content_types_pks
-        from wagtail.search.models import IndexEntry
-
-        return IndexEntry.objects.filter(
-            content_type_id__in=get_descendants_content_types_pks(_case_model())
-        ).filter(Q(title=tsquery) | Q(body=tsquery))
-
-    def _text_match_ids(self, base, query: str, operator: str):
-        if self._on_postgres():
-            return (
-                self._index_entries(self._tsquery(query, operator))
-                .annotate(page_id=Cast("object_id", BigIntegerField()))
-                .values("page_id")
-            )
-        return self._text_matches(base, query, operator).get_queryset().order_by().values("pk")
-
-    def _ranked_page(self, filtered, request: SearchRequest, operator: str, start: int, stop: int):
-        if not self._on_postgres():
-            return self._sqlite_ranked_page(filtered, request.query, operator, start, stop)
-        from django.contrib.postgres.search import SearchRank
-
-        tsquery = self._tsquery(request.query, operator)
-        ranked_ids = [
-            int(object_id)
-            for object_id in self._index_entries(tsquery)
-            .filter(object_id__in=filtered.annotate(key=Cast("pk", CharField())).values("key"))
-            .annotate(
-                rank=SearchRank(F("title"), tsquery) * F("title_norm") * 2
-                + SearchRank(F("body"), tsquery)
-            )
-            .order_by("-rank", "object_id")
-            .values_list("object_id", flat=True)[start:stop]
-        ]
-        pages = _case_model().objects.in_bulk(ranked_ids)
-        return [pages[pk] for pk in ranked_ids if pk in pages]
-
-    def _sqlite_ranked_page(self, filtered, query: str, operator: str, start: int, stop: int):
-        """Rank on the FTS5 table itself and keep the top slice: the stock SQLite query scores
-        every matching row with a correlated subquery, seconds on a large corpus."""
-        from modelsearch.backends.database.sqlite.query import normalize
-        from modelsearch.backends.database.sqlite.sqlite import MatchExpression
-        from modelsearch.query import MatchAll, Not
-        from modelsearch.utils import get_descendants_content_types_pks
-        from wagtail.search.models import SQLiteFTSIndexEntry
-
-        compiler = self._text_matches(filtered, query, operator).query_compiler
-        normalized = normalize(compiler.query)
-        if isinstance(normalized, MatchAll | Not):
-            return list(self._text_matches(filtered, query, operator)[start:stop])
-        config = compiler.get_config(self.wagtail_backend)
-        search_query = compiler.build_search_query(normalized, config=config)
-        match = MatchExpression(compiler.FTS_TABLE_FIELDS, search_query)
-        rank = compiler._build_rank_expression(compiler.get_search_vectors(), config)
-        ranked_ids = [
-            int(object_id)
-            for object_id in SQLiteFTSIndexEntry.objects.filter(match)
-            .filter(
-                index_entry__content_type__in=get_descendants_content_types_pks(_case_model()),
-                index_entry__object_id__in=filtered.annotate(key=Cast("pk", CharField())).values(
-                    "key"
-                ),
-            )
-            .annotate(score=rank)
-            .order_by("score", "index_entry__object_id")  # bm25: lower is better
-            .values_list("index_entry__object_id", flat=True)[start:stop]
-        ]
-        pages = _case_model().objects.in_bulk(ranked_ids)
-        return [pages[pk] for pk in ranked_ids if pk in pages]
-
-    # Facets ------------------------------------------------------------------------------------
-
-    def _facet_counts(self, matching, request: SearchRequest) -> dict[str, list[FacetValue]]:
+    def _counts(self, sql: Dialect, request: SearchRequest, operator: str):
         """Every facet counted over the cases that match the text and every *other* facet's
-        filter, so choosing a value never hides its siblings. One SQL statement: each distinct
-        filter set is a common table expression, grouped once per facet (UNION ALL)."""
-        model = _case_model()
-        groups = [(tuple(f for f in FACETS if f.name not in request.filters), request.filters)]
-        groups += [((FACETS_BY_NAME[name],), request.without(name)) for name in request.filters]
-        ctes, branches, params = [], [], []
-        for number, (facets, filters) in enumerate(groups):
-            if not facets:
-                continue
-            name = f"matched_{number}"
-            sql, cte_params = (
-                self._filtered(matching, filters)
-                .order_by()
-                .values_list(*CTE_COLUMNS)
-                .query.sql_with_params()
+        filter, so choosing a value never hides its siblings, plus the total. One statement:
+        `matched` holds the text matches that pass all filters but at most one, with a flag
+        per filter; every count is a GROUP BY over it."""
+        text = self._text(sql, request, operator)
+        if text == "":
+            return {facet.name: {} for facet in FACETS}, 0
+        filtered = list(request.filters)
+        flags = [
+            self._filter(sql, FACETS_BY_NAME[name], request.filters[name]) for name in filtered
+        ]
+        conditions, params = [], []
+        if text is not None:
+            clause = sql.text_condition(text)
+            conditions.append(clause.sql)
+            params.extend(clause.params)
+        flag_columns = "".join(
+            f", CASE WHEN {flag.sql} THEN 1 ELSE 0 END AS f{number}"
+            for number, flag in enumerate(flags)
+        )
+        flag_params = [param for flag in flags for param in flag.params]
+        if len(flags) > 1:
+            conditions.append(
+                "("
+                + " + ".join(f"(CASE WHEN {flag.sql} THEN 1 ELSE 0 END)" for flag in flags)
+                + f") >= {len(flags) - 1}"
             )
-            ctes.append(f"{name} ({', '.join(CTE_NAMES)}) AS ({sql})")
-            params.extend(cte_params)
-            branches.extend(facet_branch(facet, name, model) for facet in facets)
+            params.extend(flag_params)
+        columns = ", ".join(f"d.{facet.document_field}" for facet in FACETS)
+        where = " AND ".join(conditions) or "1 = 1"
+        all_flags = " AND ".join(f"f{number} = 1" for number in range(len(flags))) or "1 = 1"
+        singles = ", ".join(facet.document_field for facet in SINGLE_VALUED)
+        statement = [
+            f"WITH matched AS MATERIALIZED (SELECT {columns}{flag_columns} "
+            f"FROM {TABLE} d WHERE {where}), "
+            f"main AS MATERIALIZED (SELECT * FROM matched WHERE {all_flags}), "
+            f"combos AS MATERIALIZED (SELECT {singles}, COUNT(*) AS n FROM main "
+            f"GROUP BY {singles}) "
+            "SELECT '_total', NULL, COALESCE(SUM(n), 0) FROM combos"
+        ]
+        for facet in FACETS:
+            column = facet.document_field
+            if facet.name not in request.filters:
+                if facet.multi_valued:
+                    source = sql.list_values(column, "main")
+                    statement.append(
+                        f"SELECT '{facet.name}', CAST(v AS TEXT), COUNT(*) FROM {source} GROUP BY v"
+                    )
+                else:
+                    statement.append(
+                        f"SELECT '{facet.name}', CAST({column} AS TEXT), SUM(n) FROM combos "
+                        f"GROUP BY {column}"
+                    )
+                continue
+            number = filtered.index(facet.name)
+            others = " AND ".join(f"f{n} = 1" for n in range(len(flags)) if n != number) or "1 = 1"
+            chosen = f"(SELECT * FROM matched WHERE {others})"
+            if facet.multi_valued:
+                source = sql.list_values(column, chosen)
+                statement.append(
+                    f"SELECT '{facet.name}', CAST(v AS TEXT), COUNT(*) FROM {source} GROUP BY v"
+                )
+            else:
+                statement.append(
+                    f"SELECT '{facet.name}', CAST({column} AS TEXT), COUNT(*) "
+                    f"FROM {chosen} AS chosen GROUP BY {column}"
+                )
         counts: dict[str, dict[str, int]] = {facet.name: {} for facet in FACETS}
-        if branches:
-            statement = "WITH " + ", ".join(ctes) + " " + " UNION ALL ".join(branches)
-            with connection.cursor() as cursor:
-                cursor.execute(statement, params)
-                for facet_name, value, total in cursor.fetchall():
-                    if value is not None:
-                        counts[facet_name][str(value)] = total
-        labels = facet_labels({name: list(values) for name, values in counts.items()}, request)
-        return facet_values(request, counts, labels)
+        total = 0
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(statement), [*flag_params, *params])
+            for name, value, count in cursor.fetchall():
+                if name == "_total":
+                    total = int(count)
+                elif value is not None and value != "":
+                    counts[name][value] = int(count)
+        return counts, total
+
+    def _page_ids(self, sql: Dialect, request: SearchRequest, operator: str) -> list[int]:
+        start, stop = request.offset, request.offset + request.per_page
+        text = self._text(sql, request, operator)
+        if text == "":
+            return []
+        filters = self._filters(sql, request.filters)
+        if text is not None and request.sort == "relevance":
+            return sql.ranked_ids(text, filters, start, stop)
+        conditions = [clause for clause in (filters,) if clause.sql]
+        if text is not None:
+            conditions.insert(0, sql.text_condition(text))
+        where = " AND ".join(clause.sql for clause in conditions) or "1 = 1"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT d.page_id FROM {TABLE} d WHERE {where} "
+                "ORDER BY d.published_at DESC, d.page_id DESC LIMIT %s OFFSET %s",
+                [*(param for clause in conditions for param in clause.params), stop - start, start],
+            )
+            return [row[0] for row in cursor.fetchall()]
 
     def _hit(self, page, query: str) -> Hit:
         return Hit(
@@ -232,90 +353,22 @@ class DatabaseSearchBackend(SearchBackend):
         )
 
     def suggest(self, prefix: str, limit: int = 8) -> list[str]:
+        """Titles for search-as-you-type, from Wagtail's autocomplete index of cases."""
+        from wagtail.search.backends import get_search_backend
+
         prefix = prefix.strip()
         if len(prefix) < 2:
             return []
-        results = self.wagtail_backend.autocomplete(prefix, _case_model().objects.live().public())
+        results = get_search_backend().autocomplete(prefix, _case_model().objects.live().public())
         return [page.title for page in results[:limit]]
 
-    # Writes: Wagtail's own signal handlers keep its index in step with every save --------
+    # Writes ----------------------------------------------------------------------------
 
     def index_cases(self, cases: Iterable) -> None:
-        from wagtail.search.index import insert_or_update_object
-
-        for case in cases:
-            insert_or_update_object(case)
+        database_index.index_cases(cases)
 
     def remove_cases(self, page_ids: Iterable[int]) -> None:
-        from wagtail.search.index import remove_object
-
-        for case in _case_model().objects.filter(pk__in=list(page_ids)):
-            remove_object(case)
+        database_index.remove_cases(page_ids)
 
     def rebuild(self, progress: Callable[[int], None] | None = None) -> int:
-        """Wagtail's atomic rebuild writes a new index and swaps it in (no empty window)."""
-        from django.core.management import call_command
-
-        call_command("update_index", verbosity=0)
-        total = _case_model().objects.live().count()
-        if progress is not None:
-            progress(total)
-        return total
-
-
-def body_text(page) -> str:
-    """The case body as plain text, for snippets."""
-    parts = []
-    for child in page.body:
-        parts.extend(str(text) for text in child.block.get_searchable_content(child.value))
-    return " ".join(parts)
-
-
-# The facet list (search/facets.py) translated to SQL over a common table expression of the
-# matching cases. Columns of the expression, then one GROUP BY per facet.
-CTE_COLUMNS = ("pk", "country", "region", "year_started", "government_level", "language")
-CTE_NAMES = ("id", "country", "region", "year_started", "government_level", "language")
-SINGLE_VALUED_COLUMNS = {
-    "country": "country",
-    "region": "region",
-    "year": "year_started",
-    "level": "government_level",
-    "language": "language",
-}
-
-
-def facet_branch(facet, cte: str, model) -> str:
-    """SELECT facet name, value as text, number of cases: one branch of the UNION ALL.
-    Table and column names come from the models, never from input."""
-    if facet.name in SINGLE_VALUED_COLUMNS:
-        column = SINGLE_VALUED_COLUMNS[facet.name]
-        return (
-            f"SELECT '{facet.name}', CAST({cte}.{column} AS TEXT), COUNT(*) "  # noqa: S608 (names from models)
-            f"FROM {cte} GROUP BY {cte}.{column}"
-        )
-    indicators = model.indicators.through._meta.db_table
-    if facet.name == "indicator":
-        return (
-            f"SELECT 'indicator', CAST(link.indicator_id AS TEXT), COUNT(*) FROM {cte} "  # noqa: S608 (names from models)
-            f"JOIN {indicators} link ON link.casestudypage_id = {cte}.id "
-            "GROUP BY link.indicator_id"
-        )
-    if facet.name == "dimension":
-        from toolkit.models import Indicator
-
-        return (
-            f"SELECT 'dimension', CAST(indicator.criterion_id AS TEXT), COUNT(DISTINCT {cte}.id) "  # noqa: S608 (names from models)
-            f"FROM {cte} JOIN {indicators} link ON link.casestudypage_id = {cte}.id "
-            f"JOIN {Indicator._meta.db_table} indicator ON indicator.id = link.indicator_id "
-            "GROUP BY indicator.criterion_id"
-        )
-    if facet.name == "sdg":
-        from toolkit.models import SustainableDevelopmentGoal
-
-        return (
-            f"SELECT 'sdg', CAST(goal.number AS TEXT), COUNT(*) FROM {cte} "  # noqa: S608 (names from models)
-            f"JOIN {model.sdgs.through._meta.db_table} link ON link.casestudypage_id = {cte}.id "
-            f"JOIN {SustainableDevelopmentGoal._meta.db_table} goal "
-            "ON goal.id = link.sustainabledevelopmentgoal_id GROUP BY goal.number"
-        )
-    raise ValueError(f"No SQL for facet {facet.name!r}")
+        return database_index.rebuild(progress)

@@ -28,6 +28,7 @@ from search.documents import (
     case_index,
     new_index_name,
 )
+from search.extract import batches, indexable_cases
 from search.facet_values import FACET_VALUES_SHOWN, facet_values
 from search.facets import FACETS, FACETS_BY_NAME, Facet
 from search.labels import facet_labels
@@ -278,25 +279,6 @@ def _case_model():
     return CaseStudyPage
 
 
-def published_cases():
-    """Live, public cases with what CaseDocument.from_page reads, prefetched."""
-    return (
-        _case_model()
-        .objects.live()
-        .public()
-        .prefetch_related("indicators", "sdgs", "tagged_items__tag")
-        .order_by("pk")
-    )
-
-
-def _batches(queryset, size: int) -> Iterator[list]:
-    """Keyset batches: memory stays flat and no page is skipped or repeated."""
-    last = 0
-    while batch := list(queryset.filter(pk__gt=last)[:size]):
-        yield batch
-        last = batch[-1].pk
-
-
 def _body(response) -> Mapping:
     return getattr(response, "body", response)
 
@@ -376,7 +358,7 @@ class ElasticsearchSearchBackend(SearchBackend):
         ids = {case.pk for case in cases}
         if not ids:
             return
-        pages = list(published_cases().filter(pk__in=ids))
+        pages = list(indexable_cases().filter(pk__in=ids))
         if pages:
             self._bulk(self.client, self._index_actions(self.ensure_index(), pages))
         self.remove_cases(ids - {page.pk for page in pages})
@@ -411,7 +393,7 @@ class ElasticsearchSearchBackend(SearchBackend):
         rows = list(_case_model().objects.live().public().values_list("pk", "last_published_at"))
         recent = {pk for pk, published_at in rows if published_at and published_at >= since}
         if recent:
-            pages = published_cases().filter(pk__in=recent)
+            pages = indexable_cases().filter(pk__in=recent)
             self._bulk(self.client, self._index_actions(index, pages))
         if gone := indexed - {pk for pk, _ in rows}:
             self.remove_cases(gone)
@@ -426,7 +408,7 @@ class ElasticsearchSearchBackend(SearchBackend):
         self.client.indices.create(index=new, settings=body["settings"], mappings=body["mappings"])
         indexed: set[int] = set()
         try:
-            for batch in _batches(published_cases(), self.batch_size):
+            for batch in batches(indexable_cases(), self.batch_size):
                 self._bulk(self.client, self._index_actions(new, batch))
                 indexed.update(page.pk for page in batch)
                 if progress is not None:

@@ -1,0 +1,174 @@
+"""Writes to the database backend's index (search.models.CaseSearchDocument and its text
+index, see migration 0002). Rows are replaced inside a transaction, so a reader sees either
+the old row or the new one, and a rebuild is invisible until it commits."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from django.db import connection, transaction
+
+from search.extract import CaseFields, batches, case_fields, indexable_cases
+
+TABLE = "search_casesearchdocument"
+FTS_TABLE = f"{TABLE}_fts"
+BATCH_SIZE = 500
+
+# PostgreSQL text search configuration per case language (each stems its own language);
+# languages without one use "simple" (lower-cased words, no stemming, no stop words).
+POSTGRES_CONFIGS = {
+    "en": "english",
+    "fr": "french",
+    "es": "spanish",
+    "ar": "arabic",
+    "ru": "russian",
+    "pt": "portuguese",
+    "id": "indonesian",
+    "de": "german",
+    "it": "italian",
+    "tr": "turkish",
+}
+DEFAULT_CONFIG = "simple"
+
+COLUMNS = (
+    "page_id",
+    "language",
+    "country",
+    "region",
+    "year_started",
+    "government_level",
+    "published_at",
+    "indicators",
+    "dimensions",
+    "sdgs",
+)
+
+# One row: the facet columns, then `head` (title A; summary, place and themes B) and
+# `vector` (head, plus body C and indicator names and contact organisation D).
+POSTGRES_INSERT = (
+    f"INSERT INTO {TABLE} ({', '.join(COLUMNS)}, head, vector) "
+    f"SELECT {', '.join(['%s'] * len(COLUMNS))}, head.value, head.value "
+    "|| setweight(to_tsvector(config.name, %s), 'C') "
+    "|| setweight(to_tsvector(config.name, %s), 'D') "
+    "FROM (SELECT CAST(%s AS regconfig) AS name) config, LATERAL (SELECT "
+    "setweight(to_tsvector(config.name, %s), 'A') "
+    "|| setweight(to_tsvector(config.name, %s), 'B') AS value) head"
+)
+SQLITE_INSERT = (
+    f"INSERT INTO {TABLE} ({', '.join(COLUMNS)}) VALUES ({', '.join(['%s'] * len(COLUMNS))})"
+)
+SQLITE_TEXT_INSERT = (
+    f"INSERT INTO {FTS_TABLE} (rowid, title, summary, extra, body) VALUES (%s, %s, %s, %s, %s)"
+)
+
+
+def postgres_config(language: str) -> str:
+    return POSTGRES_CONFIGS.get(language, DEFAULT_CONFIG)
+
+
+def _facet_values(fields: CaseFields) -> list:
+    from search.fields import IntegerListField
+
+    lists = IntegerListField()
+    return [
+        fields.page_id,
+        fields.language,
+        fields.country,
+        fields.region,
+        fields.year_started,
+        fields.government_level,
+        fields.first_published_at,
+        *(
+            lists.get_db_prep_value(values, connection)
+            for values in (fields.indicators, fields.dimensions, fields.sdgs)
+        ),
+    ]
+
+
+def _head_extra(fields: CaseFields) -> str:
+    return "\n".join([fields.summary, fields.place, *fields.themes])
+
+
+def _tail(fields: CaseFields) -> str:
+    return "\n".join([*fields.indicator_names, fields.contact_organisation])
+
+
+def _write(cursor, documents: list[CaseFields]) -> None:
+    if connection.vendor == "postgresql":
+        cursor.executemany(
+            POSTGRES_INSERT,
+            [
+                [
+                    *_facet_values(fields),
+                    fields.body,
+                    _tail(fields),
+                    postgres_config(fields.language),
+                    fields.title,
+                    _head_extra(fields),
+                ]
+                for fields in documents
+            ],
+        )
+        return
+    cursor.executemany(SQLITE_INSERT, [_facet_values(fields) for fields in documents])
+    cursor.executemany(
+        SQLITE_TEXT_INSERT,
+        [
+            (
+                fields.page_id,
+                fields.title,
+                fields.summary,
+                "\n".join([fields.place, *fields.themes, _tail(fields)]),
+                fields.body,
+            )
+            for fields in documents
+        ],
+    )
+
+
+def _delete(cursor, page_ids: list[int] | None) -> None:
+    """Remove documents (all of them when page_ids is None); SQLite's trigger drops their
+    text rows."""
+    if page_ids is None:
+        cursor.execute(f"DELETE FROM {TABLE}")
+        return
+    for start in range(0, len(page_ids), BATCH_SIZE):
+        chunk = page_ids[start : start + BATCH_SIZE]
+        cursor.execute(
+            f"DELETE FROM {TABLE} WHERE page_id IN ({', '.join(['%s'] * len(chunk))})",
+            chunk,
+        )
+
+
+def index_cases(cases: Iterable) -> None:
+    """(Re)index the given cases as they are published now; those no longer live or public
+    are removed instead, so callers can pass any changed case."""
+    ids = sorted({case.pk for case in cases})
+    if not ids:
+        return
+    pages = list(indexable_cases().filter(pk__in=ids))
+    with transaction.atomic(), connection.cursor() as cursor:
+        _delete(cursor, ids)
+        _write(cursor, [case_fields(page) for page in pages])
+
+
+def remove_cases(page_ids: Iterable[int]) -> None:
+    with transaction.atomic(), connection.cursor() as cursor:
+        _delete(cursor, sorted(set(page_ids)))
+
+
+def rebuild(progress: Callable[[int], None] | None = None) -> int:
+    """Replace the whole index in one transaction: readers keep the old rows until it
+    commits, so there is never an empty window."""
+    total = 0
+    with transaction.atomic(), connection.cursor() as cursor:
+        _delete(cursor, None)
+        for batch in batches(indexable_cases(), BATCH_SIZE):
+            _write(cursor, [case_fields(page) for page in batch])
+            total += len(batch)
+            if progress is not None:
+                progress(len(batch))
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {TABLE}")
+    return total

@@ -1,0 +1,44 @@
+"""The database backend's own compendium index: one narrow row per published, public case.
+
+Facet values are columns (multi-valued ones are integer lists), so counting every facet is
+one pass over the matching rows with no joins. The text index beside it is per database,
+created by migration 0002: weighted `tsvector` columns with GIN indexes on PostgreSQL, an
+FTS5 table on SQLite. Writes go through search/backends/database_index.py."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from search.fields import IntegerListField
+
+
+class CaseSearchDocument(models.Model):
+    page = models.OneToOneField(
+        "best_practices.CaseStudyPage",
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="+",
+    )
+    language = models.CharField(max_length=8)
+    country = models.CharField(max_length=2)
+    region = models.CharField(max_length=80)
+    year_started = models.PositiveSmallIntegerField(null=True)
+    government_level = models.CharField(max_length=16)
+    published_at = models.DateTimeField()
+    indicators = IntegerListField()
+    dimensions = IntegerListField()
+    sdgs = IntegerListField()
+
+    class Meta:
+        verbose_name = _("case search document")
+        verbose_name_plural = _("case search documents")
+        indexes = [
+            models.Index(fields=["-published_at", "-page"], name="search_case_newest"),
+            models.Index(fields=["region"], name="search_case_region"),
+            models.Index(fields=["country"], name="search_case_country"),
+            models.Index(fields=["government_level"], name="search_case_level"),
+            models.Index(fields=["year_started"], name="search_case_year"),
+            models.Index(fields=["language"], name="search_case_language"),
+        ]
+
+    def __str__(self):
+        return f"Search document for case {self.page_id}"
