@@ -232,30 +232,12 @@ def insert_corpus(size: int, rng: random.Random) -> float:
 
 
 def index_corpus(backend_name: str) -> tuple[int, float]:
-    """Index every case through the backend's bulk path; returns (count, seconds)."""
-    from best_practices.models import CaseStudyPage
+    """Index every case through the backend's rebuild (the bulk path); returns (count,
+    seconds)."""
+    from search.services import get_backend
 
     start = time.perf_counter()
-    if backend_name == "database":
-        from wagtail.search.backends import get_search_backend
-
-        search_backend = get_search_backend()
-        index = search_backend.get_index_for_model(CaseStudyPage)
-        queryset = CaseStudyPage.objects.live().order_by("pk")
-        count = 0
-        ids = list(queryset.values_list("pk", flat=True))
-        for offset in range(0, len(ids), BATCH):
-            objects = list(
-                CaseStudyPage.objects.filter(pk__in=ids[offset : offset + BATCH]).prefetch_related(
-                    "indicators", "tagged_items__tag"
-                )
-            )
-            index.add_items(CaseStudyPage, objects)
-            count += len(objects)
-    else:
-        from search.services import get_backend
-
-        count = get_backend(backend_name).rebuild()
+    count = get_backend(backend_name).rebuild()
     return count, time.perf_counter() - start
 
 

@@ -96,7 +96,7 @@ class PostgresDialect(Dialect):
         return Clause(f"d.{column} && CAST(%s AS integer[])", [values])
 
     def list_values(self, column: str, source: str) -> str:
-        return f"(SELECT unnest({source}.{column}) AS v FROM {source}) AS elements"
+        return f"(SELECT unnest(s.{column}) AS v FROM {source} AS s) AS elements"
 
     def ranked_ids(self, text: str, filters: Clause, start: int, stop: int) -> list[int]:
         where = f" AND {filters.sql}" if filters.sql else ""
@@ -167,7 +167,7 @@ class SqliteDialect(Dialect):
 
     def list_values(self, column: str, source: str) -> str:
         return (
-            f"(SELECT item.value AS v FROM {source}, json_each({source}.{column}) AS item) "
+            f"(SELECT item.value AS v FROM {source} AS s, json_each(s.{column}) AS item) "
             "AS elements"
         )
 

@@ -1,10 +1,12 @@
 """The database backend on the shipped cases: relevance, facet counts, visibility."""
 
 import pytest
+from django.db.models import Count
 
 from best_practices.models import CaseStudyPage
 from search.backends.database import DatabaseSearchBackend
-from search.facets import FACETS
+from search.facet_values import FACET_VALUES_SHOWN
+from search.facets import FACETS, FACETS_BY_NAME
 from search.services import search
 from search.types import SearchRequest
 
@@ -49,6 +51,65 @@ def test_facet_counts_equal_a_direct_orm_count(shipped_cases):
         for value in response.facet(facet.name):
             assert value.count == orm_count(facet, value.value, scope), (facet.name, value.value)
     assert response.total == base.filter(government_level="local").count()
+
+
+def expected_counts(query, filters):
+    """Facet counts by the ORM: each facet over the cases matching the text and every other
+    facet's filter (values of one facet combine with OR)."""
+    matching = {hit.page_id for hit in search(query, per_page=1000).hits}
+    base = CaseStudyPage.objects.live().filter(pk__in=matching)
+    expected = {}
+    for facet in FACETS:
+        scope = base
+        for name, values in filters.items():
+            if name != facet.name:
+                other = FACETS_BY_NAME[name]
+                scope = scope.filter(
+                    pk__in=base.filter(**{f"{other.orm_path}__in": values}).values("pk")
+                )
+        expected[facet.name] = {
+            str(value): count
+            for value, count in scope.order_by()
+            .values_list(facet.orm_path)
+            .annotate(count=Count("pk", distinct=True))
+            .values_list(facet.orm_path, "count")
+            if value not in (None, "")
+        }
+    return expected
+
+
+@pytest.mark.parametrize(
+    ("query", "filter_names"),
+    [
+        ("digital", ()),
+        ("", ("sdg", "level")),
+        ("services", ("indicator", "region")),
+        ("", ("dimension", "language", "year")),
+        ("participation", ("country", "sdg", "dimension")),
+    ],
+)
+def test_every_facet_count_equals_the_orm_under_filters(shipped_cases, query, filter_names):
+    cases = list(CaseStudyPage.objects.live().prefetch_related("indicators", "sdgs"))
+    sample = {
+        "sdg": [str(sdg.number) for case in cases[:3] for sdg in case.sdgs.all()][:2],
+        "level": ["local"],
+        "indicator": [str(ind.pk) for case in cases[:2] for ind in case.indicators.all()][:3],
+        "region": [cases[0].region, cases[5].region],
+        "dimension": [str(ind.criterion_id) for ind in cases[1].indicators.all()][:1],
+        "language": ["en", "fr"],
+        "year": [str(cases[0].year_started), str(cases[3].year_started)],
+        "country": [str(cases[0].country), str(cases[7].country)],
+    }
+    filters = {name: sample[name] for name in filter_names}
+    response = search(query, filters, per_page=1000)
+    expected = expected_counts(query, filters)
+    for facet in FACETS:
+        got = {value.value: value.count for value in response.facet(facet.name) if value.count}
+        if len(expected[facet.name]) <= FACET_VALUES_SHOWN:
+            assert got == expected[facet.name], facet.name
+        else:  # the most frequent values are shown
+            assert got.items() <= expected[facet.name].items(), facet.name
+    assert response.total == len(response.hits)
 
 
 def test_text_and_two_facets(shipped_cases):
