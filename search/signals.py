@@ -1,7 +1,8 @@
 """Keep the compendium index of the configured backend in step with publishing, unpublishing
-and deleting cases. (Wagtail's own handlers keep its site-wide index current.)"""
+and deleting cases, and its cached facet labels in step with the taxonomy. (Wagtail's own
+handlers keep its site-wide index current.)"""
 
-from django.db.models.signals import post_delete
+from django.db.models.signals import post_delete, post_save
 from wagtail.signals import page_published, page_unpublished
 
 
@@ -21,6 +22,8 @@ def case_removed(sender, instance, **kwargs):
 
 def connect():
     from best_practices.models import CaseStudyPage
+    from search.labels import forget_taxonomy_labels
+    from toolkit.models import Criterion, Framework, Indicator, SustainableDevelopmentGoal
 
     page_published.connect(
         case_published, sender=CaseStudyPage, dispatch_uid="search-case-published"
@@ -29,3 +32,10 @@ def connect():
         case_removed, sender=CaseStudyPage, dispatch_uid="search-case-unpublished"
     )
     post_delete.connect(case_removed, sender=CaseStudyPage, dispatch_uid="search-case-deleted")
+    for model in (Framework, Criterion, Indicator, SustainableDevelopmentGoal):
+        for signal in (post_save, post_delete):
+            signal.connect(
+                forget_taxonomy_labels,
+                sender=model,
+                dispatch_uid=f"search-labels-{signal is post_save}-{model.__name__}",
+            )

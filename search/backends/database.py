@@ -202,11 +202,13 @@ class DatabaseSearchBackend(SearchBackend):
                 # vector; the GIN index answers text matches in a fraction of the time.
                 with connection.cursor() as cursor:
                     cursor.execute("SET LOCAL enable_seqscan = off")
-            counts, total = self._counts(sql, request, operator)
-            if request.query and not total and request.page == 1:
+            text = self._text(sql, request, operator)
+            counts, total = self._counts(sql, request, text)
+            if text is not None and not total and request.page == 1:
                 operator = "or"  # no case has every word: fall back to any word, ranked
-                counts, total = self._counts(sql, request, operator)
-            ids = self._page_ids(sql, request, operator)
+                text = self._text(sql, request, operator)
+                counts, total = self._counts(sql, request, text)
+            ids = self._page_ids(sql, request, text)
         labels = facet_labels({name: list(values) for name, values in counts.items()}, request)
         pages = _case_model().objects.in_bulk(ids)
         return SearchResponse(
@@ -238,12 +240,11 @@ class DatabaseSearchBackend(SearchBackend):
             [param for clause in clauses for param in clause.params],
         )
 
-    def _counts(self, sql: Dialect, request: SearchRequest, operator: str):
+    def _counts(self, sql: Dialect, request: SearchRequest, text: str | None):
         """Every facet counted over the cases that match the text and every *other* facet's
         filter, so choosing a value never hides its siblings, plus the total. One statement:
         `matched` holds the text matches that pass all filters but at most one, with a flag
         per filter; every count is a GROUP BY over it."""
-        text = self._text(sql, request, operator)
         if text == "":
             return {facet.name: {} for facet in FACETS}, 0
         filtered = list(request.filters)
@@ -317,9 +318,8 @@ class DatabaseSearchBackend(SearchBackend):
                     counts[name][value] = int(count)
         return counts, total
 
-    def _page_ids(self, sql: Dialect, request: SearchRequest, operator: str) -> list[int]:
+    def _page_ids(self, sql: Dialect, request: SearchRequest, text: str | None) -> list[int]:
         start, stop = request.offset, request.offset + request.per_page
-        text = self._text(sql, request, operator)
         if text == "":
             return []
         filters = self._filters(sql, request.filters)
