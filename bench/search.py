@@ -7,7 +7,8 @@ Generates a synthetic corpus of N published cases in a scratch database: words d
 shipped guides and cases (so term frequencies are realistic), facet values with skewed,
 realistic distributions. Indexes it with the backend's bulk path (timed: cases/s), then runs a
 fixed, seeded mix of queries (free text; text + 2 facets; facets only; a rare term; the very
-common "government") and reports p50/p95/p99 per kind and overall. Writes
+common "government") and reports p50/p95/p99 per kind and overall, once with the database
+backend's answer cache off and once with it on (empty at the start). Writes
 bench/results/search-<size>-<database>.json.
 """
 
@@ -277,35 +278,58 @@ def query_mix(words: list[str], rng: random.Random, total: int) -> list[tuple[st
     return mix
 
 
-def run_queries(backend_name: str, mix) -> dict:
-    from search.services import get_backend
+def _request(params):
     from search.types import SearchRequest
 
+    return SearchRequest(
+        query=params["query"], filters={k: tuple(v) for k, v in params["filters"].items()}
+    )
+
+
+def run_queries(backend_name: str, mix, warm_up, cache_seconds: int) -> dict:
+    """Time the mix with the backend's answer cache on (as deployed) or off (every query
+    computed). The cache starts empty; warm-up queries (not in the mix) only warm the
+    database and Python."""
+    from django.core.cache import cache
+    from django.test.utils import override_settings
+
+    from search.services import get_backend
+
     backend = get_backend(backend_name)
-    for _kind, params in mix[:10]:  # warm-up
-        backend.search(
-            SearchRequest(
-                query=params["query"], filters={k: tuple(v) for k, v in params["filters"].items()}
-            )
-        )
     by_kind: dict[str, list[float]] = {}
     totals = []
-    for kind, params in mix:
-        request = SearchRequest(
-            query=params["query"], filters={k: tuple(v) for k, v in params["filters"].items()}
-        )
-        start = time.perf_counter()
-        response = backend.search(request)
-        elapsed = time.perf_counter() - start
-        assert response.facets, "facet counts are part of every answer"
-        by_kind.setdefault(kind, []).append(elapsed)
-        totals.append(response.total)
+    with override_settings(SEARCH_CACHE_SECONDS=cache_seconds):
+        for _kind, params in warm_up:
+            backend.search(_request(params))
+        cache.clear()
+        for kind, params in mix:
+            request = _request(params)
+            start = time.perf_counter()
+            response = backend.search(request)
+            elapsed = time.perf_counter() - start
+            assert response.facets, "facet counts are part of every answer"
+            by_kind.setdefault(kind, []).append(elapsed)
+            totals.append(response.total)
     samples = [s for values in by_kind.values() for s in values]
     return {
+        "cache_seconds": cache_seconds,
         "overall": summarise_ms(samples),
         "by_kind": {kind: summarise_ms(values) for kind, values in by_kind.items()},
         "mean_hits": round(sum(totals) / len(totals), 1),
     }
+
+
+def print_results(title: str, results: dict) -> None:
+    rows = [
+        [kind, r["p50_ms"], r["p95_ms"], r["p99_ms"], r["samples"]]
+        for kind, r in results["by_kind"].items()
+    ]
+    overall = results["overall"]
+    rows.append(
+        ["ALL", overall["p50_ms"], overall["p95_ms"], overall["p99_ms"], overall["samples"]]
+    )
+    print(title)
+    print_table(["query kind", "p50 ms", "p95 ms", "p99 ms", "n"], rows)
 
 
 def main() -> None:
@@ -330,7 +354,9 @@ def main() -> None:
             with connection.cursor() as cursor:
                 cursor.execute("ANALYZE")
         mix = query_mix(vocabulary(), random.Random(SEED), args.queries)
-        results = run_queries(args.backend, mix)
+        warm_up = query_mix(vocabulary(), random.Random(SEED + 1), 10)
+        uncached = run_queries(args.backend, mix, warm_up, cache_seconds=0)
+        cached = run_queries(args.backend, mix, warm_up, cache_seconds=600)
         report = {
             "benchmark": "search",
             "backend": args.backend,
@@ -343,18 +369,11 @@ def main() -> None:
                 "seconds": round(index_seconds, 2),
                 "cases_per_second": round(indexed / index_seconds, 1) if index_seconds else None,
             },
-            "latency_including_facets": results,
+            "latency_including_facets": {"cache_on": cached, "cache_off": uncached},
         }
-    rows = [
-        [kind, r["p50_ms"], r["p95_ms"], r["p99_ms"], r["samples"]]
-        for kind, r in results["by_kind"].items()
-    ]
-    overall = results["overall"]
-    rows.append(
-        ["ALL", overall["p50_ms"], overall["p95_ms"], overall["p99_ms"], overall["samples"]]
-    )
     print(f"{args.size} cases, {args.backend} backend on {report['environment']['database']}")
-    print_table(["query kind", "p50 ms", "p95 ms", "p99 ms", "n"], rows)
+    print_results("Answer cache on (as deployed; the mix repeats some queries):", cached)
+    print_results("Answer cache off (every query computed):", uncached)
     print(f"indexing: {report['indexing']['cases_per_second']} cases/s")
     path = write_report(f"search-{args.size}", report)
     print(f"written to {path}")

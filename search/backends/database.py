@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from django.db import connection, transaction
 
+from search import result_cache
 from search.backends import database_index
 from search.backends.base import SearchBackend
 from search.backends.database_index import FTS_TABLE, TABLE
@@ -54,6 +55,9 @@ class Dialect:
 
     vendor = ""
 
+    def tune(self, has_text: bool) -> None:
+        """Settings for this search's transaction."""
+
     def text_condition(self, text) -> Clause:
         raise NotImplementedError
 
@@ -74,6 +78,18 @@ class Dialect:
 class PostgresDialect(Dialect):
     vendor = "postgresql"
 
+    def tune(self, has_text: bool) -> None:
+        """JIT compilation costs more than these short queries (it would start on the
+        estimated cost of counting a large corpus and add a tenth of a second). With text,
+        the planner cannot tell that a sequential scan would read every out-of-line vector;
+        the GIN index answers in a fraction of the time."""
+        statements = ["SET LOCAL jit = off"]
+        if has_text:
+            statements.append("SET LOCAL enable_seqscan = off")
+        with connection.cursor() as cursor:
+            for statement in statements:
+                cursor.execute(statement)
+
     def prepare_text(self, query: str, operator: str) -> str:
         """The query as tsquery text, parsed with every language's configuration at once
         (stems of any case language match) and passed back as a constant, so the planner
@@ -93,7 +109,10 @@ class PostgresDialect(Dialect):
         return Clause("d.vector @@ CAST(%s AS tsquery)", [text])
 
     def list_overlaps(self, column: str, values: list[int]) -> Clause:
-        return Clause(f"d.{column} && CAST(%s AS integer[])", [values])
+        # An array literal in text: a Python list would be sent as smallint[] and cast to
+        # integer[] on every row (ten times the cost of the overlap test itself).
+        literal = "{" + ",".join(str(int(value)) for value in values) + "}"
+        return Clause(f"d.{column} && CAST(%s AS integer[])", [literal])
 
     def list_values(self, column: str, source: str) -> str:
         return f"(SELECT unnest(s.{column}) AS v FROM {source} AS s) AS elements"
@@ -184,6 +203,72 @@ class SqliteDialect(Dialect):
             return [row[0] for row in cursor.fetchall()]
 
 
+def facet_count_sql(sql: Dialect, text: str | None, flags: dict[str, Clause]):
+    """Every facet counted over the cases that match the text and every *other* facet's
+    filter, so choosing a value never hides its siblings; plus the total. One statement:
+    `matched` holds the text matches that fail at most one filter, with a 0/1 flag per filter
+    (f0, f1, ...); `main` is the rows that pass them all; `combos` groups `main` by every
+    single-valued facet at once, so those facets are summed from a few thousand rows."""
+    names = list(flags)
+    flag_sql = [f"CASE WHEN {flag.sql} THEN 1 ELSE 0 END" for flag in flags.values()]
+    flag_params = [param for flag in flags.values() for param in flag.params]
+    conditions, params = [], list(flag_params)  # the flag columns come first in the SELECT
+    if text is not None:
+        clause = sql.text_condition(text)
+        conditions.append(clause.sql)
+        params.extend(clause.params)
+    if len(flags) > 1:
+        # "Fails at most one filter", spelled as OR of AND so each filter's index is used.
+        clauses = list(flags.values())
+        alternatives = []
+        for left_out in range(len(clauses)):
+            kept = [clause for number, clause in enumerate(clauses) if number != left_out]
+            alternatives.append("(" + " AND ".join(clause.sql for clause in kept) + ")")
+            params.extend(param for clause in kept for param in clause.params)
+        conditions.append("(" + " OR ".join(alternatives) + ")")
+    columns = [f"d.{facet.document_field}" for facet in FACETS]
+    columns += [f"{flag} AS f{number}" for number, flag in enumerate(flag_sql)]
+    ctes = [
+        f"matched AS MATERIALIZED (SELECT {', '.join(columns)} FROM {TABLE} d "
+        f"WHERE {' AND '.join(conditions) or '1 = 1'})"
+    ]
+    main = "matched"
+    if flags:  # without filters every matched row counts: no second copy
+        every_flag = " AND ".join(f"f{number} = 1" for number in range(len(flags)))
+        ctes.append(f"main AS MATERIALIZED (SELECT * FROM matched WHERE {every_flag})")
+        main = "main"
+    singles = ", ".join(facet.document_field for facet in SINGLE_VALUED)
+    ctes.append(
+        f"combos AS MATERIALIZED (SELECT {singles}, COUNT(*) AS n FROM {main} GROUP BY {singles})"
+    )
+    branches = ["SELECT '_total', NULL, COALESCE(SUM(n), 0) FROM combos"]
+    for facet in FACETS:
+        column = facet.document_field
+        if facet.name in flags:
+            number = names.index(facet.name)
+            others = [f"f{n} = 1" for n in range(len(flags)) if n != number]
+            source = f"(SELECT * FROM matched WHERE {' AND '.join(others) or '1 = 1'})"
+        elif not facet.multi_valued:
+            branches.append(
+                f"SELECT '{facet.name}', CAST({column} AS TEXT), SUM(n) FROM combos "
+                f"GROUP BY {column}"
+            )
+            continue
+        else:
+            source = main
+        if facet.multi_valued:
+            branches.append(
+                f"SELECT '{facet.name}', CAST(v AS TEXT), COUNT(*) "
+                f"FROM {sql.list_values(column, source)} GROUP BY v"
+            )
+        else:
+            branches.append(
+                f"SELECT '{facet.name}', CAST({column} AS TEXT), COUNT(*) "
+                f"FROM {source} AS chosen GROUP BY {column}"
+            )
+    return f"WITH {', '.join(ctes)} {' UNION ALL '.join(branches)}", params
+
+
 def dialect() -> Dialect:
     return PostgresDialect() if connection.vendor == "postgresql" else SqliteDialect()
 
@@ -195,20 +280,8 @@ class DatabaseSearchBackend(SearchBackend):
 
     def search(self, request: SearchRequest) -> SearchResponse:
         sql = dialect()
-        operator = "and"
-        with transaction.atomic():
-            if sql.vendor == "postgresql" and request.query:
-                # The planner cannot tell that a sequential scan would read every out-of-line
-                # vector; the GIN index answers text matches in a fraction of the time.
-                with connection.cursor() as cursor:
-                    cursor.execute("SET LOCAL enable_seqscan = off")
-            text = self._text(sql, request, operator)
-            counts, total = self._counts(sql, request, text)
-            if text is not None and not total and request.page == 1:
-                operator = "or"  # no case has every word: fall back to any word, ranked
-                text = self._text(sql, request, operator)
-                counts, total = self._counts(sql, request, text)
-            ids = self._page_ids(sql, request, text)
+        answer = result_cache.cached(sql.vendor, request, lambda: self._answer(sql, request))
+        counts, total, any_word, ids = answer
         labels = facet_labels({name: list(values) for name, values in counts.items()}, request)
         pages = _case_model().objects.in_bulk(ids)
         return SearchResponse(
@@ -217,8 +290,22 @@ class DatabaseSearchBackend(SearchBackend):
             total=total,
             facets=facet_values(request, counts, labels),
             backend=self.name,
-            any_word=operator == "or",
+            any_word=any_word,
         )
+
+    def _answer(self, sql: Dialect, request: SearchRequest):
+        """(facet counts, total, whether any word was enough, hit ids of the page)."""
+        operator = "and"
+        with transaction.atomic():
+            sql.tune(has_text=bool(request.query))
+            text = self._text(sql, request, operator)
+            counts, total = self._counts(sql, request, text)
+            if text is not None and not total and request.page == 1:
+                operator = "or"  # no case has every word: fall back to any word, ranked
+                text = self._text(sql, request, operator)
+                counts, total = self._counts(sql, request, text)
+            ids = self._page_ids(sql, request, text)
+        return counts, total, operator == "or", ids
 
     def _text(self, sql: Dialect, request: SearchRequest, operator: str):
         """The prepared text query; None when there is no text to match."""
@@ -241,76 +328,18 @@ class DatabaseSearchBackend(SearchBackend):
         )
 
     def _counts(self, sql: Dialect, request: SearchRequest, text: str | None):
-        """Every facet counted over the cases that match the text and every *other* facet's
-        filter, so choosing a value never hides its siblings, plus the total. One statement:
-        `matched` holds the text matches that pass all filters but at most one, with a flag
-        per filter; every count is a GROUP BY over it."""
+        """Counts for every facet and the total, from one statement (facet_count_sql)."""
         if text == "":
             return {facet.name: {} for facet in FACETS}, 0
-        filtered = list(request.filters)
-        flags = [
-            self._filter(sql, FACETS_BY_NAME[name], request.filters[name]) for name in filtered
-        ]
-        conditions, params = [], []
-        if text is not None:
-            clause = sql.text_condition(text)
-            conditions.append(clause.sql)
-            params.extend(clause.params)
-        flag_columns = "".join(
-            f", CASE WHEN {flag.sql} THEN 1 ELSE 0 END AS f{number}"
-            for number, flag in enumerate(flags)
-        )
-        flag_params = [param for flag in flags for param in flag.params]
-        if len(flags) > 1:
-            conditions.append(
-                "("
-                + " + ".join(f"(CASE WHEN {flag.sql} THEN 1 ELSE 0 END)" for flag in flags)
-                + f") >= {len(flags) - 1}"
-            )
-            params.extend(flag_params)
-        columns = ", ".join(f"d.{facet.document_field}" for facet in FACETS)
-        where = " AND ".join(conditions) or "1 = 1"
-        all_flags = " AND ".join(f"f{number} = 1" for number in range(len(flags))) or "1 = 1"
-        singles = ", ".join(facet.document_field for facet in SINGLE_VALUED)
-        statement = [
-            f"WITH matched AS MATERIALIZED (SELECT {columns}{flag_columns} "
-            f"FROM {TABLE} d WHERE {where}), "
-            f"main AS MATERIALIZED (SELECT * FROM matched WHERE {all_flags}), "
-            f"combos AS MATERIALIZED (SELECT {singles}, COUNT(*) AS n FROM main "
-            f"GROUP BY {singles}) "
-            "SELECT '_total', NULL, COALESCE(SUM(n), 0) FROM combos"
-        ]
-        for facet in FACETS:
-            column = facet.document_field
-            if facet.name not in request.filters:
-                if facet.multi_valued:
-                    source = sql.list_values(column, "main")
-                    statement.append(
-                        f"SELECT '{facet.name}', CAST(v AS TEXT), COUNT(*) FROM {source} GROUP BY v"
-                    )
-                else:
-                    statement.append(
-                        f"SELECT '{facet.name}', CAST({column} AS TEXT), SUM(n) FROM combos "
-                        f"GROUP BY {column}"
-                    )
-                continue
-            number = filtered.index(facet.name)
-            others = " AND ".join(f"f{n} = 1" for n in range(len(flags)) if n != number) or "1 = 1"
-            chosen = f"(SELECT * FROM matched WHERE {others})"
-            if facet.multi_valued:
-                source = sql.list_values(column, chosen)
-                statement.append(
-                    f"SELECT '{facet.name}', CAST(v AS TEXT), COUNT(*) FROM {source} GROUP BY v"
-                )
-            else:
-                statement.append(
-                    f"SELECT '{facet.name}', CAST({column} AS TEXT), COUNT(*) "
-                    f"FROM {chosen} AS chosen GROUP BY {column}"
-                )
+        flags = {
+            name: self._filter(sql, FACETS_BY_NAME[name], values)
+            for name, values in request.filters.items()
+        }
+        statement, params = facet_count_sql(sql, text, flags)
         counts: dict[str, dict[str, int]] = {facet.name: {} for facet in FACETS}
         total = 0
         with connection.cursor() as cursor:
-            cursor.execute(" UNION ALL ".join(statement), [*flag_params, *params])
+            cursor.execute(statement, params)
             for name, value, count in cursor.fetchall():
                 if name == "_total":
                     total = int(count)

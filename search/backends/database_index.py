@@ -8,11 +8,13 @@ from collections.abc import Callable, Iterable
 
 from django.db import connection, transaction
 
+from search import result_cache
 from search.extract import CaseFields, batches, case_fields, indexable_cases
 
 TABLE = "search_casesearchdocument"
 FTS_TABLE = f"{TABLE}_fts"
 BATCH_SIZE = 500
+HEAD_THEMES = 10  # the `head` vector is stored inline (migration 0002): its size is bounded
 
 # PostgreSQL text search configuration per case language (each stems its own language);
 # languages without one use "simple" (lower-cased words, no stemming, no stop words).
@@ -86,7 +88,7 @@ def _facet_values(fields: CaseFields) -> list:
 
 
 def _head_extra(fields: CaseFields) -> str:
-    return "\n".join([fields.summary, fields.place, *fields.themes])
+    return "\n".join([fields.summary, fields.place, *fields.themes[:HEAD_THEMES]])
 
 
 def _tail(fields: CaseFields) -> str:
@@ -150,11 +152,13 @@ def index_cases(cases: Iterable) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         _delete(cursor, ids)
         _write(cursor, [case_fields(page) for page in pages])
+        result_cache.index_changed()
 
 
 def remove_cases(page_ids: Iterable[int]) -> None:
     with transaction.atomic(), connection.cursor() as cursor:
         _delete(cursor, sorted(set(page_ids)))
+        result_cache.index_changed()
 
 
 def rebuild(progress: Callable[[int], None] | None = None) -> int:
@@ -168,6 +172,7 @@ def rebuild(progress: Callable[[int], None] | None = None) -> int:
             total += len(batch)
             if progress is not None:
                 progress(len(batch))
+        result_cache.index_changed()
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(f"ANALYZE {TABLE}")

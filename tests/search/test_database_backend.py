@@ -211,3 +211,34 @@ def test_clear_all_filters_keeps_the_words_encoded(shipped_cases, client):
     compendium = CaseStudyPage.objects.first().get_parent()
     html = client.get(compendium.url, {"q": "open data & más", "level": "local"}).content.decode()
     assert 'href="?q=open+data+%26+m%C3%A1s">Clear all filters' in html
+
+
+def test_cached_answers_never_outlive_an_index_change(shipped_cases, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.SEARCH_CACHE_SECONDS = 600
+    estonia = CaseStudyPage.objects.get(slug="estonia-x-road")
+    first = search("X-Road")
+    assert estonia.pk in [hit.page_id for hit in first.hits]
+    with CaptureQueriesContext(connection) as repeat:
+        again = search("X-Road")
+    assert [hit.page_id for hit in again.hits] == [hit.page_id for hit in first.hits]
+    assert again.total == first.total
+    assert not any("WITH matched" in query["sql"] for query in repeat.captured_queries)
+
+    by_country = search("", {"country": ["EE"]})
+    estonia.unpublish()  # the index changes: no cached answer may be served
+    assert estonia.pk not in [hit.page_id for hit in search("X-Road").hits]
+    assert search("", {"country": ["EE"]}).total == by_country.total - 1
+
+
+def test_answers_are_computed_every_time_when_the_cache_is_off(shipped_cases, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.SEARCH_CACHE_SECONDS = 0
+    search("X-Road")
+    with CaptureQueriesContext(connection) as repeat:
+        search("X-Road")
+    assert any("WITH matched" in query["sql"] for query in repeat.captured_queries)
