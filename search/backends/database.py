@@ -64,8 +64,9 @@ class Dialect:
     def list_overlaps(self, column: str, values: list[int]) -> Clause:
         raise NotImplementedError
 
-    def list_values(self, column: str, source: str) -> str:
-        """FROM clause yielding column `v` for every element of a list column."""
+    def list_counts(self, lists: list[tuple[str, str]], source: str) -> list[str]:
+        """SELECT branches counting each element of the (facet name, list column) pairs over
+        `source`, as (facet name, value as text, count) rows."""
         raise NotImplementedError
 
     def prepare_text(self, query: str, operator: str):
@@ -100,10 +101,16 @@ class PostgresDialect(Dialect):
         text = " ".join(words) if operator == "and" else " or ".join(words)
         function = "plainto_tsquery" if operator == "and" else "websearch_to_tsquery"
         configs = sorted({*database_index.POSTGRES_CONFIGS.values(), database_index.DEFAULT_CONFIG})
-        parts = " || ".join(f"{function}('{config}', %s)" for config in configs)
         with connection.cursor() as cursor:
-            cursor.execute(f"SELECT CAST({parts} AS text)", [text] * len(configs))
-            return cursor.fetchone()[0] or ""
+            # Distinct parses only: most configurations read most words alike, and each
+            # repeated alternative would be one more GIN lookup.
+            cursor.execute(
+                f"SELECT DISTINCT CAST({function}(CAST(config AS regconfig), %s) AS text) "
+                "FROM unnest(CAST(%s AS text[])) AS config",
+                [text, "{" + ",".join(configs) + "}"],
+            )
+            parsed = sorted(row[0] for row in cursor.fetchall() if row[0])
+        return " | ".join(f"( {query} )" for query in parsed)
 
     def text_condition(self, text: str) -> Clause:
         return Clause("d.vector @@ CAST(%s AS tsquery)", [text])
@@ -114,8 +121,24 @@ class PostgresDialect(Dialect):
         literal = "{" + ",".join(str(int(value)) for value in values) + "}"
         return Clause(f"d.{column} && CAST(%s AS integer[])", [literal])
 
-    def list_values(self, column: str, source: str) -> str:
-        return f"(SELECT unnest(s.{column}) AS v FROM {source} AS s) AS elements"
+    def list_counts(self, lists: list[tuple[str, str]], source: str) -> list[str]:
+        """One pass for all lists: unnest them side by side (shorter lists pad with NULL)
+        and count each with GROUPING SETS; padding falls in a NULL group, dropped."""
+        names = [f"v{number}" for number in range(len(lists))]
+        unnested = ", ".join(
+            f"unnest(s.{column}) AS {name}" for name, (_, column) in zip(names, lists, strict=True)
+        )
+        label = " ".join(
+            f"WHEN GROUPING({name}) = 0 THEN '{facet}'"
+            for name, (facet, _) in zip(names, lists, strict=True)
+        )
+        value = " ".join(f"WHEN GROUPING({name}) = 0 THEN {name}" for name in names)
+        sets = ", ".join(f"({name})" for name in names)
+        return [
+            f"SELECT CASE {label} END, CAST(CASE {value} END AS TEXT), COUNT(*) "
+            f"FROM (SELECT {unnested} FROM {source} AS s) AS elements "
+            f"GROUP BY GROUPING SETS ({sets})"
+        ]
 
     def ranked_ids(self, text: str, filters: Clause, start: int, stop: int) -> list[int]:
         where = f" AND {filters.sql}" if filters.sql else ""
@@ -184,11 +207,12 @@ class SqliteDialect(Dialect):
             list(values),
         )
 
-    def list_values(self, column: str, source: str) -> str:
-        return (
-            f"(SELECT item.value AS v FROM {source} AS s, json_each(s.{column}) AS item) "
-            "AS elements"
-        )
+    def list_counts(self, lists: list[tuple[str, str]], source: str) -> list[str]:
+        return [
+            f"SELECT '{facet}', CAST(item.value AS TEXT), COUNT(*) "
+            f"FROM {source} AS s, json_each(s.{column}) AS item GROUP BY item.value"
+            for facet, column in lists
+        ]
 
     def ranked_ids(self, text: str, filters: Clause, start: int, stop: int) -> list[int]:
         where = f" AND {filters.sql}" if filters.sql else ""
@@ -217,8 +241,10 @@ def facet_count_sql(sql: Dialect, text: str | None, flags: dict[str, Clause]):
         clause = sql.text_condition(text)
         conditions.append(clause.sql)
         params.extend(clause.params)
-    if len(flags) > 1:
+    if text is None and len(flags) > 1:
         # "Fails at most one filter", spelled as OR of AND so each filter's index is used.
+        # (With text, the GIN index alone finds the rows: offered the filters' indexes too,
+        # the planner would test the text on every row they give, reading each vector.)
         clauses = list(flags.values())
         alternatives = []
         for left_out in range(len(clauses)):
@@ -242,30 +268,30 @@ def facet_count_sql(sql: Dialect, text: str | None, flags: dict[str, Clause]):
         f"combos AS MATERIALIZED (SELECT {singles}, COUNT(*) AS n FROM {main} GROUP BY {singles})"
     )
     branches = ["SELECT '_total', NULL, COALESCE(SUM(n), 0) FROM combos"]
+    unfiltered_lists = []
     for facet in FACETS:
         column = facet.document_field
-        if facet.name in flags:
-            number = names.index(facet.name)
-            others = [f"f{n} = 1" for n in range(len(flags)) if n != number]
-            source = f"(SELECT * FROM matched WHERE {' AND '.join(others) or '1 = 1'})"
-        elif not facet.multi_valued:
-            branches.append(
-                f"SELECT '{facet.name}', CAST({column} AS TEXT), SUM(n) FROM combos "
-                f"GROUP BY {column}"
-            )
+        if facet.name not in flags:
+            if facet.multi_valued:
+                unfiltered_lists.append((facet.name, column))
+            else:
+                branches.append(
+                    f"SELECT '{facet.name}', CAST({column} AS TEXT), SUM(n) FROM combos "
+                    f"GROUP BY {column}"
+                )
             continue
-        else:
-            source = main
+        number = names.index(facet.name)
+        others = [f"f{n} = 1" for n in range(len(flags)) if n != number]
+        chosen = f"(SELECT * FROM matched WHERE {' AND '.join(others) or '1 = 1'})"
         if facet.multi_valued:
-            branches.append(
-                f"SELECT '{facet.name}', CAST(v AS TEXT), COUNT(*) "
-                f"FROM {sql.list_values(column, source)} GROUP BY v"
-            )
+            branches.extend(sql.list_counts([(facet.name, column)], chosen))
         else:
             branches.append(
                 f"SELECT '{facet.name}', CAST({column} AS TEXT), COUNT(*) "
-                f"FROM {source} AS chosen GROUP BY {column}"
+                f"FROM {chosen} AS chosen GROUP BY {column}"
             )
+    if unfiltered_lists:
+        branches.extend(sql.list_counts(unfiltered_lists, main))
     return f"WITH {', '.join(ctes)} {' UNION ALL '.join(branches)}", params
 
 
