@@ -20,7 +20,18 @@ def case_removed(sender, instance, **kwargs):
     _backend().remove_cases([instance.pk])
 
 
+def restriction_changed(sender, instance, **kwargs):
+    """A view restriction added to or removed from a page changes which cases below it the
+    public may find: reindex them (index_cases drops the ones no longer public)."""
+    from best_practices.models import CaseStudyPage
+
+    cases = CaseStudyPage.objects.descendant_of(instance.page, inclusive=True).live()
+    _backend().index_cases(list(cases.only("pk")))
+
+
 def connect():
+    from wagtail.models import PageViewRestriction
+
     from best_practices.models import CaseStudyPage
     from search.labels import forget_taxonomy_labels
     from toolkit.models import Criterion, Framework, Indicator, SustainableDevelopmentGoal
@@ -32,6 +43,12 @@ def connect():
         case_removed, sender=CaseStudyPage, dispatch_uid="search-case-unpublished"
     )
     post_delete.connect(case_removed, sender=CaseStudyPage, dispatch_uid="search-case-deleted")
+    for signal in (post_save, post_delete):
+        signal.connect(
+            restriction_changed,
+            sender=PageViewRestriction,
+            dispatch_uid=f"search-restriction-{signal is post_save}",
+        )
     for model in (Framework, Criterion, Indicator, SustainableDevelopmentGoal):
         for signal in (post_save, post_delete):
             signal.connect(

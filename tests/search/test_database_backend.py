@@ -242,3 +242,15 @@ def test_answers_are_computed_every_time_when_the_cache_is_off(shipped_cases, se
     with CaptureQueriesContext(connection) as repeat:
         search("X-Road")
     assert any("WITH matched" in query["sql"] for query in repeat.captured_queries)
+
+
+def test_cases_under_a_private_page_leave_the_index(shipped_cases):
+    from wagtail.models import PageViewRestriction
+
+    estonia = CaseStudyPage.objects.get(slug="estonia-x-road")
+    restriction = PageViewRestriction.objects.create(
+        page=estonia, restriction_type=PageViewRestriction.LOGIN
+    )
+    assert estonia.pk not in [hit.page_id for hit in search("X-Road").hits]
+    restriction.delete()
+    assert estonia.pk in [hit.page_id for hit in search("X-Road").hits]

@@ -5,8 +5,9 @@ from django.core.management.base import BaseCommand, CommandError
 from cms.demo import ensure_demo_accounts, ensure_home_page
 from cms.selectors import entry_point_pages
 
-# Shipped content, imported in this order (cases first: guides may choose them).
-CONTENT_COMMANDS = ("import_cases", "import_toolkit")
+# Shipped content, imported in this order (cases first: guides may choose them); then the
+# compendium index is rebuilt, in case the database predates it.
+CONTENT_COMMANDS = ("import_cases", "import_toolkit", "rebuild_search_index")
 
 
 class Command(BaseCommand):
