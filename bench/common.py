@@ -23,12 +23,19 @@ def setup_django(settings_module: str = "cms.settings.test") -> None:
 
 @contextmanager
 def scratch_database(keep: bool = False):
-    """A fresh, migrated database named test_<name>, dropped afterwards unless `keep`."""
+    """A fresh, migrated database (test_<name> on PostgreSQL, a file in bench/results/ on
+    SQLite), dropped afterwards unless `keep`."""
     from django.db import connection
     from django.test.utils import setup_test_environment, teardown_test_environment
 
     setup_test_environment()
     old_name = connection.settings_dict["NAME"]
+    if connection.vendor == "sqlite":
+        # A file, as the site uses (Django's test default would be an in-memory database).
+        RESULTS_DIR.mkdir(exist_ok=True)
+        connection.settings_dict.setdefault("TEST", {})["NAME"] = str(
+            RESULTS_DIR / "scratch.sqlite3"
+        )
     connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
     try:
         yield connection

@@ -254,3 +254,14 @@ def test_cases_under_a_private_page_leave_the_index(shipped_cases):
     assert estonia.pk not in [hit.page_id for hit in search("X-Road").hits]
     restriction.delete()
     assert estonia.pk in [hit.page_id for hit in search("X-Road").hits]
+
+
+@pytest.mark.parametrize("query", ["digital services", "portal", "data"])
+def test_relevance_pages_cover_every_match_once(shipped_cases, query):
+    """Cases matching in title or summary come first, body-only matches after: paging
+    through must still show each match exactly once."""
+    first = search(query, per_page=4)
+    seen = [hit.page_id for hit in first.hits]
+    for page in range(2, first.num_pages + 1):
+        seen += [hit.page_id for hit in search(query, page=page, per_page=4).hits]
+    assert len(seen) == len(set(seen)) == first.total > 4
