@@ -11,6 +11,32 @@ from django.utils.translation import gettext_lazy as _
 from search.fields import IntegerListField
 
 
+class FacetCombination(models.Model):
+    """One distinct set of a case's single-valued facet values (country, region, year, level,
+    language). Documents point at theirs, so counting those five facets groups the matching
+    rows by one integer and reads the values from a few thousand combinations, not from
+    every row."""
+
+    key = models.CharField(max_length=200, unique=True)
+    country = models.CharField(max_length=2)
+    region = models.CharField(max_length=80)
+    year_started = models.PositiveSmallIntegerField(null=True)
+    government_level = models.CharField(max_length=16)
+    language = models.CharField(max_length=8)
+
+    class Meta:
+        verbose_name = _("facet combination")
+        verbose_name_plural = _("facet combinations")
+
+    def __str__(self):
+        return self.key
+
+    @staticmethod
+    def key_for(country, region, year_started, government_level, language) -> str:
+        year = "" if year_started is None else str(year_started)
+        return "|".join([country, region, year, government_level, language])
+
+
 class CaseSearchDocument(models.Model):
     page = models.OneToOneField(
         "best_practices.CaseStudyPage",
@@ -27,6 +53,9 @@ class CaseSearchDocument(models.Model):
     indicators = IntegerListField()
     dimensions = IntegerListField()
     sdgs = IntegerListField()
+    combination = models.ForeignKey(
+        FacetCombination, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
 
     class Meta:
         verbose_name = _("case search document")

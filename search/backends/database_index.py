@@ -13,6 +13,7 @@ from search.extract import CaseFields, batches, case_fields, indexable_cases
 
 TABLE = "search_casesearchdocument"
 FTS_TABLE = f"{TABLE}_fts"
+COMBINATION_TABLE = "search_facetcombination"
 BATCH_SIZE = 500
 HEAD_THEMES = 10  # the `head` vector is stored inline (migration 0002): its size is bounded
 
@@ -43,6 +44,7 @@ COLUMNS = (
     "indicators",
     "dimensions",
     "sdgs",
+    "combination_id",
 )
 
 # One row: the facet columns, then `head` (title A; summary, place and themes B) and
@@ -68,7 +70,42 @@ def postgres_config(language: str) -> str:
     return POSTGRES_CONFIGS.get(language, DEFAULT_CONFIG)
 
 
-def _facet_values(fields: CaseFields) -> list:
+def _combination_key(fields: CaseFields) -> str:
+    from search.models import FacetCombination
+
+    return FacetCombination.key_for(
+        fields.country, fields.region, fields.year_started, fields.government_level, fields.language
+    )
+
+
+def _combination_ids(documents: list[CaseFields]) -> dict[str, int]:
+    """Ids of the documents' facet combinations, creating the new ones (concurrent writers
+    may create the same one: the unique key makes the second insert a no-op)."""
+    from search.models import FacetCombination
+
+    wanted = {_combination_key(fields): fields for fields in documents}
+    ids = dict(FacetCombination.objects.filter(key__in=wanted).values_list("key", "pk"))
+    missing = [key for key in wanted if key not in ids]
+    if missing:
+        FacetCombination.objects.bulk_create(
+            [
+                FacetCombination(
+                    key=key,
+                    country=wanted[key].country,
+                    region=wanted[key].region,
+                    year_started=wanted[key].year_started,
+                    government_level=wanted[key].government_level,
+                    language=wanted[key].language,
+                )
+                for key in missing
+            ],
+            ignore_conflicts=True,
+        )
+        ids.update(FacetCombination.objects.filter(key__in=missing).values_list("key", "pk"))
+    return ids
+
+
+def _facet_values(fields: CaseFields, combinations: dict[str, int]) -> list:
     from search.fields import IntegerListField
 
     lists = IntegerListField()
@@ -84,6 +121,7 @@ def _facet_values(fields: CaseFields) -> list:
             lists.get_db_prep_value(values, connection)
             for values in (fields.indicators, fields.dimensions, fields.sdgs)
         ),
+        combinations[_combination_key(fields)],
     ]
 
 
@@ -96,12 +134,13 @@ def _tail(fields: CaseFields) -> str:
 
 
 def _write(cursor, documents: list[CaseFields]) -> None:
+    combinations = _combination_ids(documents)
     if connection.vendor == "postgresql":
         cursor.executemany(
             POSTGRES_INSERT,
             [
                 [
-                    *_facet_values(fields),
+                    *_facet_values(fields, combinations),
                     fields.body,
                     _tail(fields),
                     postgres_config(fields.language),
@@ -112,7 +151,7 @@ def _write(cursor, documents: list[CaseFields]) -> None:
             ],
         )
         return
-    cursor.executemany(SQLITE_INSERT, [_facet_values(fields) for fields in documents])
+    cursor.executemany(SQLITE_INSERT, [_facet_values(fields, combinations) for fields in documents])
     cursor.executemany(
         SQLITE_TEXT_INSERT,
         [

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from django.db import connection
 
 from search.backends import database_index
-from search.backends.database_index import FTS_TABLE, TABLE
+from search.backends.database_index import COMBINATION_TABLE, FTS_TABLE, TABLE
 from search.facets import FACETS
 
 SINGLE_VALUED = tuple(facet for facet in FACETS if not facet.multi_valued)
@@ -210,8 +210,9 @@ def facet_count_sql(sql: Dialect, text: str | None, flags: dict[str, Clause]):
     """Every facet counted over the cases that match the text and every *other* facet's
     filter, so choosing a value never hides its siblings; plus the total. One statement:
     `matched` holds the text matches that fail at most one filter, with a 0/1 flag per filter
-    (f0, f1, ...); `main` is the rows that pass them all; `combos` groups `main` by every
-    single-valued facet at once, so those facets are summed from a few thousand rows."""
+    (f0, f1, ...); `main` is the rows that pass them all; `combos` groups `main` by facet
+    combination (one integer: search.models.FacetCombination), so the single-valued facets
+    are summed from a few thousand combinations, not from every row."""
     names = list(flags)
     flag_sql = [f"CASE WHEN {flag.sql} THEN 1 ELSE 0 END" for flag in flags.values()]
     flag_params = [param for flag in flags.values() for param in flag.params]
@@ -231,7 +232,8 @@ def facet_count_sql(sql: Dialect, text: str | None, flags: dict[str, Clause]):
             alternatives.append("(" + " AND ".join(clause.sql for clause in kept) + ")")
             params.extend(param for clause in kept for param in clause.params)
         conditions.append("(" + " OR ".join(alternatives) + ")")
-    columns = [f"d.{facet.document_field}" for facet in FACETS]
+    columns = ["d.combination_id"]
+    columns += [f"d.{facet.document_field}" for facet in FACETS if facet.multi_valued]
     columns += [f"{flag} AS f{number}" for number, flag in enumerate(flag_sql)]
     ctes = [
         f"matched AS MATERIALIZED (SELECT {', '.join(columns)} FROM {TABLE} d "
@@ -242,10 +244,7 @@ def facet_count_sql(sql: Dialect, text: str | None, flags: dict[str, Clause]):
         every_flag = " AND ".join(f"f{number} = 1" for number in range(len(flags)))
         ctes.append(f"main AS MATERIALIZED (SELECT * FROM matched WHERE {every_flag})")
         main = "main"
-    singles = ", ".join(facet.document_field for facet in SINGLE_VALUED)
-    ctes.append(
-        f"combos AS MATERIALIZED (SELECT {singles}, COUNT(*) AS n FROM {main} GROUP BY {singles})"
-    )
+    ctes.append(f"combos AS MATERIALIZED ({_by_combination(main)})")
     branches = ["SELECT '_total', NULL, COALESCE(SUM(n), 0) FROM combos"]
     unfiltered_lists = []
     for facet in FACETS:
@@ -266,12 +265,22 @@ def facet_count_sql(sql: Dialect, text: str | None, flags: dict[str, Clause]):
             branches.extend(sql.list_counts([(facet.name, column)], chosen))
         else:
             branches.append(
-                f"SELECT '{facet.name}', CAST({column} AS TEXT), COUNT(*) "
-                f"FROM {chosen} AS chosen GROUP BY {column}"
+                f"SELECT '{facet.name}', CAST({column} AS TEXT), SUM(n) "
+                f"FROM ({_by_combination(chosen)}) AS chosen GROUP BY {column}"
             )
     if unfiltered_lists:
         branches.extend(sql.list_counts(unfiltered_lists, main))
     return f"WITH {', '.join(ctes)} {' UNION ALL '.join(branches)}", params
+
+
+def _by_combination(source: str) -> str:
+    """Rows of `source` counted per facet combination, with the combination's values."""
+    singles = ", ".join(f"c.{facet.document_field}" for facet in SINGLE_VALUED)
+    return (
+        f"SELECT {singles}, counted.n FROM (SELECT combination_id, COUNT(*) AS n "
+        f"FROM {source} AS rows GROUP BY combination_id) AS counted "
+        f"JOIN {COMBINATION_TABLE} c ON c.id = counted.combination_id"
+    )
 
 
 def dialect() -> Dialect:
