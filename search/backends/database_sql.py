@@ -6,6 +6,7 @@ parameter."""
 from __future__ import annotations
 
 import re
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -34,30 +35,34 @@ class Clause:
     params: list = field(default_factory=list)
 
 
-class Dialect:
+class Dialect(ABC):
     """The SQL that differs between PostgreSQL and SQLite; everything else is shared."""
 
     vendor = ""
 
-    def tune(self, has_text: bool) -> None:
+    def tune(self, has_text: bool) -> None:  # noqa: B027 (optional: most dialects need none)
         """Settings for this search's transaction."""
 
-    def text_condition(self, text) -> Clause:
-        raise NotImplementedError
+    @abstractmethod
+    def prepare_text(self, query: str, operator: str) -> str:
+        """The words as this engine's query ("" when nothing can match)."""
 
+    @abstractmethod
+    def text_condition(self, text: str) -> Clause:
+        """WHERE condition on `d` for rows matching the prepared text."""
+
+    @abstractmethod
     def list_overlaps(self, column: str, values: list[int]) -> Clause:
-        raise NotImplementedError
+        """WHERE condition on `d`: the list column holds any of the values."""
 
+    @abstractmethod
     def list_counts(self, lists: list[tuple[str, str]], source: str) -> list[str]:
         """SELECT branches counting each element of the (facet name, list column) pairs over
         `source`, as (facet name, value as text, count) rows."""
-        raise NotImplementedError
 
-    def prepare_text(self, query: str, operator: str):
-        raise NotImplementedError
-
-    def ranked_ids(self, text, filters: Clause, start: int, stop: int) -> list[int]:
-        raise NotImplementedError
+    @abstractmethod
+    def ranked_ids(self, text: str, filters: Clause, start: int, stop: int) -> list[int]:
+        """Page ids in relevance order."""
 
 
 class PostgresDialect(Dialect):
