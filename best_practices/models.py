@@ -187,13 +187,6 @@ class CaseStudyPage(ImportedContentMixin, Page):
         index.AutocompleteField("title"),
         index.RelatedFields("indicators", [index.SearchField("name"), index.SearchField("code")]),
         index.RelatedFields("themes", [index.SearchField("name")]),
-        index.FilterField("country"),
-        index.FilterField("region"),
-        index.FilterField("government_level"),
-        index.FilterField("year_started"),
-        index.FilterField("status"),
-        index.FilterField("language"),
-        index.FilterField("first_published_at"),
     ]
     api_fields = [
         "summary",

@@ -6,6 +6,8 @@ it is written in, without trusting `language` to pick a single analyzer."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from django.conf import settings
 from django.utils import timezone
 from elasticsearch.dsl import (
@@ -90,28 +92,15 @@ class CaseDocument(Document):
     @classmethod
     def from_page(cls, page) -> CaseDocument:
         """Build from a CaseStudyPage (read many through search.extract.indexable_cases)."""
-        fields = case_fields(page)
+        extracted = case_fields(page)
+        fields = asdict(extracted)
+        del fields["country_name"]  # only the code is a facet; `place` carries the name
+        fields["country"] = extracted.country or None
+        fields["region"] = extracted.region or None
         document = cls(
-            page_id=fields.page_id,
-            title=fields.title,
-            summary=fields.summary,
-            body=fields.body,
-            city=fields.city,
-            place=fields.place,
-            contact_organisation=fields.contact_organisation,
-            themes=fields.themes,
-            indicator_names=fields.indicator_names,
-            title_suggest=suggest_inputs(fields.title),
-            indicators=fields.indicators,
-            dimensions=fields.dimensions,
-            country=fields.country or None,
-            region=fields.region or None,
-            year_started=fields.year_started,
-            government_level=fields.government_level,
-            sdgs=fields.sdgs,
-            language=fields.language,
-            status=fields.status,
-            first_published_at=fields.first_published_at,
+            **fields,
+            place=extracted.place,
+            title_suggest=suggest_inputs(extracted.title),
             url=page.url,
         )
         document.meta.id = page.pk

@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 class Facet:
     name: str  # URL parameter and key in responses, e.g. "country"
     label: str
-    orm_path: str  # path from CaseStudyPage used to filter and count in the database
-    document_field: str  # keyword field in the Elasticsearch document
+    orm_path: str  # the same values reached from CaseStudyPage through the ORM (tests count)
+    document_field: str  # column of the database index and field of the Elasticsearch document
     multi_valued: bool = False  # a case can hold several values (indicators, SDGs)
     numeric: bool = False
     order_by_count: bool = True  # False: values keep their natural order (years, SDGs)

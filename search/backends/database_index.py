@@ -10,11 +10,13 @@ from django.db import connection, transaction
 
 from search import result_cache
 from search.extract import CaseFields, batches, case_fields, indexable_cases
+from search.fields import IntegerListField
 
 TABLE = "search_casesearchdocument"
 FTS_TABLE = f"{TABLE}_fts"
 COMBINATION_TABLE = "search_facetcombination"
 BATCH_SIZE = 500
+INTEGER_LISTS = IntegerListField()  # converts the list columns for the connection's database
 HEAD_THEMES = 10  # the `head` vector is stored inline (migration 0002): its size is bounded
 
 # PostgreSQL text search configuration per case language (each stems its own language);
@@ -70,20 +72,22 @@ def postgres_config(language: str) -> str:
     return POSTGRES_CONFIGS.get(language, DEFAULT_CONFIG)
 
 
-def _combination_key(fields: CaseFields) -> str:
+def _combination_ids(documents: list[CaseFields]) -> dict[int, int]:
+    """Page id -> id of its facet combination, creating the new combinations (concurrent
+    writers may create the same one: the unique key makes the second insert a no-op)."""
     from search.models import FacetCombination
 
-    return FacetCombination.key_for(
-        fields.country, fields.region, fields.year_started, fields.government_level, fields.language
-    )
-
-
-def _combination_ids(documents: list[CaseFields]) -> dict[str, int]:
-    """Ids of the documents' facet combinations, creating the new ones (concurrent writers
-    may create the same one: the unique key makes the second insert a no-op)."""
-    from search.models import FacetCombination
-
-    wanted = {_combination_key(fields): fields for fields in documents}
+    keys = {
+        fields.page_id: FacetCombination.key_for(
+            fields.country,
+            fields.region,
+            fields.year_started,
+            fields.government_level,
+            fields.language,
+        )
+        for fields in documents
+    }
+    wanted = {key: fields for fields, key in zip(documents, keys.values(), strict=True)}
     ids = dict(FacetCombination.objects.filter(key__in=wanted).values_list("key", "pk"))
     missing = [key for key in wanted if key not in ids]
     if missing:
@@ -102,13 +106,10 @@ def _combination_ids(documents: list[CaseFields]) -> dict[str, int]:
             ignore_conflicts=True,
         )
         ids.update(FacetCombination.objects.filter(key__in=missing).values_list("key", "pk"))
-    return ids
+    return {page_id: ids[key] for page_id, key in keys.items()}
 
 
-def _facet_values(fields: CaseFields, combinations: dict[str, int]) -> list:
-    from search.fields import IntegerListField
-
-    lists = IntegerListField()
+def _facet_values(fields: CaseFields, combination_id: int) -> list:
     return [
         fields.page_id,
         fields.language,
@@ -118,10 +119,10 @@ def _facet_values(fields: CaseFields, combinations: dict[str, int]) -> list:
         fields.government_level,
         fields.first_published_at,
         *(
-            lists.get_db_prep_value(values, connection)
+            INTEGER_LISTS.get_db_prep_value(values, connection)
             for values in (fields.indicators, fields.dimensions, fields.sdgs)
         ),
-        combinations[_combination_key(fields)],
+        combination_id,
     ]
 
 
@@ -140,7 +141,7 @@ def _write(cursor, documents: list[CaseFields]) -> None:
             POSTGRES_INSERT,
             [
                 [
-                    *_facet_values(fields, combinations),
+                    *_facet_values(fields, combinations[fields.page_id]),
                     fields.body,
                     _tail(fields),
                     postgres_config(fields.language),
@@ -151,7 +152,9 @@ def _write(cursor, documents: list[CaseFields]) -> None:
             ],
         )
         return
-    cursor.executemany(SQLITE_INSERT, [_facet_values(fields, combinations) for fields in documents])
+    cursor.executemany(
+        SQLITE_INSERT, [_facet_values(fields, combinations[fields.page_id]) for fields in documents]
+    )
     cursor.executemany(
         SQLITE_TEXT_INSERT,
         [
