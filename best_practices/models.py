@@ -7,6 +7,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.utils import translation
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -19,34 +21,16 @@ from wagtail.images.blocks import ImageBlock
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
+from best_practices.languages import CASE_LANGUAGES
 from best_practices.regions import area_for
+from best_practices.selectors import case_context, compendium_context
 from cms.blocks import HeadedListBlock, LinkBlock, SectionTextBlock, table_of_contents
 from cms.models import ImportedContentMixin
 from cms.rich_text import SAFE_RICH_TEXT_FEATURES
+from cms.sanitize import is_single_line
 from toolkit.models import GovernmentLevel
 
 FIRST_YEAR = 1980
-
-# Languages a case can be written in: the six UN official languages first, then others
-# common among the compendium's cities and countries.
-CASE_LANGUAGES = [
-    ("en", _("English")),
-    ("fr", _("French")),
-    ("es", _("Spanish")),
-    ("ar", _("Arabic")),
-    ("ru", _("Russian")),
-    ("zh", _("Chinese")),
-    ("pt", _("Portuguese")),
-    ("az", _("Azerbaijani")),
-    ("vi", _("Vietnamese")),
-    ("id", _("Indonesian")),
-    ("ko", _("Korean")),
-    ("de", _("German")),
-    ("it", _("Italian")),
-    ("tr", _("Turkish")),
-    ("uk", _("Ukrainian")),
-    ("sw", _("Swahili")),
-]
 
 
 class CaseStatus(models.TextChoices):
@@ -100,8 +84,6 @@ class CompendiumPage(Page):
         verbose_name = _("compendium page")
 
     def get_context(self, request, *args, **kwargs):
-        from best_practices.selectors import compendium_context
-
         context = super().get_context(request, *args, **kwargs)
         context.update(compendium_context(self, request))
         return context
@@ -212,13 +194,17 @@ class CaseStudyPage(ImportedContentMixin, Page):
 
     def clean(self):
         super().clean()
-        errors = {}
-        if self.country and area_for(str(self.country)) is None:
-            errors["country"] = _("Unknown country code.")
-        if self.year_started and self.year_started > datetime.date.today().year + 1:
-            errors["year_started"] = _("The year cannot be in the future.")
-        if self.government_level == GovernmentLevel.LOCAL and not self.city:
-            errors["city"] = _("A local case names its city.")
+        errors = case_rule_errors(
+            {
+                "title": self.title,
+                "summary": self.summary,
+                "country": str(self.country or ""),
+                "city": self.city,
+                "government_level": self.government_level,
+                "year_started": self.year_started,
+                "contact_organisation": self.contact_organisation,
+            }
+        )
         if not self.indicators.all():
             errors["indicators"] = _("Tag the case with at least one indicator.")
         if errors:
@@ -230,12 +216,19 @@ class CaseStudyPage(ImportedContentMixin, Page):
         super().save(*args, **kwargs)
 
     @property
+    def search_result_language(self) -> str:
+        """The language the case is written in (search results mark it with lang)."""
+        return self.language
+
+    def search_result_context(self) -> list[str]:
+        """Shown under the title in site-wide search: "Case · Dakar, Senegal"."""
+        return [gettext("Case"), self.place]
+
+    @property
     def place(self) -> str:
         return f"{self.city}, {self.country.name}" if self.city else str(self.country.name)
 
     def get_context(self, request, *args, **kwargs):
-        from best_practices.selectors import case_context
-
         context = super().get_context(request, *args, **kwargs)
         context.update(case_context(self))
         context["toc"] = table_of_contents(self.body)
@@ -254,3 +247,79 @@ class CaseSource(Orderable):
 
     def __str__(self):
         return self.title
+
+
+# The case's rules, written once: CaseStudyPage.clean(), the proposal form and import_cases
+# all call them, on text that has already been sanitised.
+
+# The body's text sections (block type -> heading), read from CaseStreamBlock: the importer's
+# Markdown headings, the proposal form's fields and the export's columns.
+with translation.override(None):
+    CASE_TEXT_SECTIONS = {
+        name: str(block.meta.heading)
+        for name, block in CaseStreamBlock.base_blocks.items()
+        if isinstance(block, SectionTextBlock)
+    }
+REQUIRED_CASE_SECTIONS = ("context", "what_was_done")
+# Markdown characters per text section: long enough for any shipped case (1,700 at most),
+# short enough to stay a case study rather than a report.
+CASE_SECTION_MAX_LENGTH = 5000
+# Fields typed on one line: a line break in a title breaks the moderators' e-mail subject.
+SINGLE_LINE_FIELDS = ("title", "city", "contact_organisation")
+
+
+def case_field_limit(name: str) -> int:
+    """The model field's max_length, so forms and imports never repeat a number."""
+    return CaseStudyPage._meta.get_field(name).max_length
+
+
+def latest_year() -> int:
+    """A case may start next year (announced projects), not later."""
+    return datetime.date.today().year + 1
+
+
+def case_rule_errors(values: dict) -> dict[str, str]:
+    """One message per field that breaks a rule; only the fields present are checked."""
+    errors: dict[str, str] = {}
+
+    def text(name):
+        return values.get(name) or ""
+
+    if "title" in values and not text("title").strip():
+        errors["title"] = _("Give the case a title (with letters or digits).")
+    for name in ("title", "summary", "city", "contact_organisation"):
+        if name not in values or name in errors:
+            continue
+        limit = case_field_limit(name)
+        if len(text(name)) > limit:
+            errors[name] = _("Keep it to %(limit)d characters (it has %(length)d).") % {
+                "limit": limit,
+                "length": len(text(name)),
+            }
+        elif name in SINGLE_LINE_FIELDS and not is_single_line(text(name)):
+            errors[name] = _("Write it on one line.")
+    country = text("country").strip().upper()
+    if country and area_for(country) is None:
+        errors["country"] = _("Unknown country code '%(code)s' (use ISO 3166, e.g. GH).") % {
+            "code": country
+        }
+    if (
+        values.get("government_level") == GovernmentLevel.LOCAL
+        and "city" in values
+        and not text("city").strip()
+        and "city" not in errors
+    ):
+        errors["city"] = _("A local case names its city.")
+    year = values.get("year_started")
+    if isinstance(year, int) and not FIRST_YEAR <= year <= latest_year():
+        errors["year_started"] = _("Give a year from %(first)d to %(last)d.") % {
+            "first": FIRST_YEAR,
+            "last": latest_year(),
+        }
+    for name in CASE_TEXT_SECTIONS:
+        if name in values and len(text(name)) > CASE_SECTION_MAX_LENGTH:
+            errors[name] = _("Keep it to %(limit)d characters (it has %(length)d).") % {
+                "limit": CASE_SECTION_MAX_LENGTH,
+                "length": len(text(name)),
+            }
+    return errors

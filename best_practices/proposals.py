@@ -9,10 +9,11 @@ from django.core.cache import cache
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
-from best_practices.models import CaseSource, CaseStudyPage, CompendiumPage
+from best_practices.models import CASE_TEXT_SECTIONS, CaseSource, CaseStudyPage, CompendiumPage
+from cms.page_import import available_slug
 from cms.sanitize import markdown_to_html, plain_text
 
-RATE_LIMIT = 5  # proposals per user per window
+RATE_LIMIT = 5  # stored proposals per user per window
 RATE_WINDOW_SECONDS = 24 * 60 * 60
 
 
@@ -25,32 +26,51 @@ def _rate_key(user) -> str:
 
 
 def check_rate_limit(user) -> None:
-    """Counted in the shared cache (Redis in production), so every web process agrees."""
-    key = _rate_key(user)
-    cache.add(key, 0, RATE_WINDOW_SECONDS)
-    if cache.incr(key) > RATE_LIMIT:
+    """Refuse once RATE_LIMIT proposals are stored in the window. Counted in the shared cache
+    (Redis in production), so every web process agrees."""
+    if cache.get(_rate_key(user), 0) >= RATE_LIMIT:
         raise ProposalRateLimited
 
 
-@transaction.atomic
+def count_proposal(user) -> None:
+    """Called once a proposal is committed: a submission that fails costs nothing."""
+    key = _rate_key(user)
+    cache.add(key, 0, RATE_WINDOW_SECONDS)
+    try:
+        cache.incr(key)
+    except ValueError:  # the window ended between add() and incr()
+        cache.set(key, 1, RATE_WINDOW_SECONDS)
+
+
 def submit_proposal(data: dict, user) -> CaseStudyPage:
+    """Store the proposal as a draft owned by `user` and start the moderation workflow.
+    `data` is a valid CaseProposalForm's cleaned_data; text is sanitised again here because
+    a service never trusts its caller."""
     check_rate_limit(user)
+    with transaction.atomic():
+        case = _store_proposal(data, user)
+        transaction.on_commit(lambda: count_proposal(user))
+    return case
+
+
+def _store_proposal(data: dict, user) -> CaseStudyPage:
     compendium = CompendiumPage.objects.get()
-    body = [
-        {"type": block, "value": markdown_to_html(data[block])}
-        for block in ("context", "what_was_done", "results", "lessons_learned")
-        if data.get(block)
-    ]
+    title = plain_text(data["title"], multiline=False)
     case = CaseStudyPage(
-        title=plain_text(data["title"])[:200] or "Untitled proposal",
-        summary=plain_text(data["summary"])[:300],
+        title=title,
+        slug=available_slug(compendium, title, fallback="case"),
+        summary=plain_text(data["summary"]),
         country=data["country"],
-        city=plain_text(data.get("city") or "")[:120],
+        city=plain_text(data.get("city") or "", multiline=False),
         government_level=data["government_level"],
         year_started=data["year_started"],
         language=data["language"],
-        contact_organisation=plain_text(data.get("contact_organisation") or "")[:200],
-        body=body,
+        contact_organisation=plain_text(data.get("contact_organisation") or "", multiline=False),
+        body=[
+            {"type": name, "value": markdown_to_html(data[name])}
+            for name in CASE_TEXT_SECTIONS
+            if data.get(name)
+        ],
         live=False,
         owner=user,
         proposed_by=user,
@@ -60,7 +80,9 @@ def submit_proposal(data: dict, user) -> CaseStudyPage:
     if data.get("source_url"):
         case.sources = [
             CaseSource(
-                title=plain_text(data["source_title"])[:255], url=data["source_url"], sort_order=0
+                title=plain_text(data["source_title"], multiline=False),
+                url=data["source_url"],
+                sort_order=0,
             )
         ]
     compendium.add_child(instance=case)

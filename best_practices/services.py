@@ -5,13 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections import Counter
 
 from django.db import transaction
 
 from best_practices.importer import COLUMNS, CaseRow
-from best_practices.models import CaseSource, CaseStudyPage, CompendiumPage
+from best_practices.models import CASE_TEXT_SECTIONS, CaseSource, CaseStudyPage, CompendiumPage
+from cms.imports import Outcomes
 from cms.page_import import upsert_page
+from cms.sanitize import neutralise_formula
 from toolkit.models import SustainableDevelopmentGoal
 
 
@@ -34,9 +35,10 @@ def ensure_compendium(home) -> CompendiumPage:
 
 
 @transaction.atomic
-def import_case_rows(rows: list[CaseRow], compendium, force=False, progress=None) -> Counter:
+def import_case_rows(
+    rows: list[CaseRow], compendium, outcomes: Outcomes, force=False, progress=None
+) -> Outcomes:
     """Create or update one page per row (matched by slug), all in one transaction."""
-    counter: Counter = Counter()
     sdgs = {sdg.number: sdg for sdg in SustainableDevelopmentGoal.objects.all()}
     existing = {page.slug: page for page in CaseStudyPage.objects.child_of(compendium)}
     for row in rows:
@@ -51,14 +53,14 @@ def import_case_rows(rows: list[CaseRow], compendium, force=False, progress=None
                 "search_description": row.values["summary"][:255],
             },
             row.digest,
-            counter,
+            outcomes,
             force,
             m2m={"indicators": row.indicators, "sdgs": [sdgs[n] for n in row.sdgs]},
             before_save=lambda page, row=row: _set_children(page, row),
         )
         if progress is not None:
             progress.update(1)
-    return counter
+    return outcomes
 
 
 def _set_children(page, row: CaseRow) -> None:
@@ -96,10 +98,7 @@ def case_to_row(page) -> dict:
                 page.sources.all(), key=lambda source: (source.sort_order or 0, source.pk)
             )
         ],
-        "context": sections.get("context", ""),
-        "what_was_done": sections.get("what_was_done", ""),
-        "results": sections.get("results", ""),
-        "lessons_learned": sections.get("lessons_learned", ""),
+        **{name: sections.get(name, "") for name in CASE_TEXT_SECTIONS},
     }
 
 
@@ -118,5 +117,12 @@ def export_cases(queryset, file_format: str) -> str:
         for name in ("indicators", "sdgs", "themes"):
             flat[name] = "; ".join(str(v) for v in row[name])
         flat["sources"] = "; ".join(f"{s['title']}|{s['url']}" for s in row["sources"])
-        writer.writerow(flat)
+        # A title such as =HYPERLINK(...) must stay text when the file is opened in a
+        # spreadsheet; import_cases removes the apostrophe again.
+        writer.writerow(
+            {
+                name: neutralise_formula(value) if isinstance(value, str) else value
+                for name, value in flat.items()
+            }
+        )
     return out.getvalue()

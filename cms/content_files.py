@@ -10,8 +10,8 @@ from pathlib import Path
 
 import frontmatter
 import yaml
-from django.conf import settings
 
+from cms.imports import Problems, display_path, read_text_file
 from cms.sanitize import markdown_to_html, plain_text
 
 # Bump when the parsing rules change, so the next import rebuilds every page.
@@ -21,14 +21,6 @@ LIST_ITEM = re.compile(r"^\s{0,3}(?:[-*+]|\d+[.)])\s+(.*)$")
 LINK = re.compile(r"\[([^\]]+)\]\(([^)\s]+)\)")
 BOLD_LEAD = re.compile(r"^\*\*(.+?)\*\*\s*[.:–—-]?\s*(.*)$", re.DOTALL)
 DASH_SPLIT = re.compile(r"\s+[–—-]\s+")
-
-
-class ContentError(Exception):
-    """One or more files cannot be imported; nothing was written."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("\n".join(problems))
 
 
 @dataclass
@@ -41,29 +33,26 @@ class ContentFile:
     sections: dict[str, str] = field(default_factory=dict)
 
 
-def display_path(path: Path) -> str:
-    """The path as people see it in messages: relative to the project when inside it."""
-    base = Path(settings.BASE_DIR)
-    return str(path.relative_to(base)) if base in path.parents else str(path)
-
-
-def read_content_file(path: Path, problems: list[str]) -> ContentFile | None:
+def read_content_file(path: Path, problems: Problems) -> ContentFile | None:
+    """Front matter and body of one Markdown file, or None with the problem recorded."""
     label = display_path(path)
-    try:
-        raw = path.read_bytes()
-        post = frontmatter.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        problems.append(f"{label}: not UTF-8 text")
+    text = read_text_file(path, problems)
+    if text is None:
         return None
+    try:
+        post = frontmatter.loads(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f" (front matter line {mark.line + 2})" if mark else ""
-        problems.append(f"{label}: front matter is not valid YAML{where}")
+        problems.add(
+            "front matter is not valid YAML",
+            file=label,
+            line=mark.line + 2 if mark else None,
+        )
         return None
     if not isinstance(post.metadata, dict) or not post.metadata:
-        problems.append(f"{label}: missing front matter (--- block at the top)")
+        problems.add("missing front matter (--- block at the top)", file=label)
         return None
-    digest = hashlib.sha256(PARSER_VERSION.encode() + raw).hexdigest()
+    digest = hashlib.sha256(PARSER_VERSION.encode() + text.encode("utf-8")).hexdigest()
     return ContentFile(path=path, label=label, meta=post.metadata, body=post.content, digest=digest)
 
 

@@ -3,21 +3,27 @@ Shared by the toolkit and compendium importers."""
 
 from __future__ import annotations
 
-from collections import Counter
-
+from django.utils.text import slugify
 from wagtail.models import Page
 
-CREATED, UPDATED, UNCHANGED, SKIPPED = (
-    "created",
-    "updated",
-    "unchanged",
-    "skipped (edited in the admin)",
-)
+from cms.imports import CREATED, SKIPPED, UNCHANGED, UPDATED, Outcomes
 
 
 def edited_by_a_person(page: Page) -> bool:
     """Imports save revisions without a user; any revision with one is an editor's work."""
     return page.revisions.exclude(user=None).exists()
+
+
+def available_slug(parent: Page, text: str, fallback: str) -> str:
+    """A slug for a new child of `parent` made from `text`, free among its siblings. Text
+    without a letter or digit ('!!!') gets `fallback`, so a page never has a blank slug."""
+    limit = Page._meta.get_field("slug").max_length
+    base = slugify(text, allow_unicode=True)[: limit - 8].strip("-") or fallback
+    taken = set(parent.get_children().filter(slug__startswith=base).values_list("slug", flat=True))
+    slug, number = base, 2
+    while slug in taken:
+        slug, number = f"{base}-{number}", number + 1
+    return slug
 
 
 def upsert_page(
@@ -26,7 +32,7 @@ def upsert_page(
     model,
     values: dict,
     source_hash: str,
-    counter: Counter,
+    outcomes: Outcomes,
     force: bool = False,
     m2m: dict | None = None,
     before_save=None,
@@ -36,10 +42,10 @@ def upsert_page(
     if existing is not None:
         page = existing.specific
         if page.source_hash == source_hash:
-            counter[UNCHANGED] += 1
+            outcomes.add(UNCHANGED)
             return page
         if not force and edited_by_a_person(page):
-            counter[SKIPPED] += 1
+            outcomes.add(SKIPPED)
             return page
         page = page.get_latest_revision_as_object()
         outcome = UPDATED
@@ -56,5 +62,5 @@ def upsert_page(
     if existing is None:
         parent.add_child(instance=page)
     page.save_revision(log_action=True, clean=True).publish()
-    counter[outcome] += 1
+    outcomes.add(outcome)
     return page

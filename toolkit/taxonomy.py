@@ -4,7 +4,8 @@ participation indicators, LOSI 2024 one code per indicator, OSI several question
 toolkit entry), so each framework has its own reader; all of them yield the same records.
 
 Every problem is collected with the path of the entry it concerns, so an editor fixing the
-file sees all of them at once."""
+file sees all of them at once; every string is checked against the model field it goes into,
+with the limit read from the model."""
 
 from __future__ import annotations
 
@@ -15,6 +16,9 @@ from pathlib import Path
 
 import yaml
 from django.utils.text import slugify
+
+from cms.imports import Problems, display_path, max_length_problems, read_text_file
+from toolkit.models import Criterion, Framework, Indicator, LevelBand, SustainableDevelopmentGoal
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 FRAMEWORKS_FILE = DATA_DIR / "frameworks.yaml"
@@ -35,14 +39,6 @@ CRITERION_CODES = {
 }
 UNSCORED_CRITERIA = {"EGL"}
 CONFIDENCE_LEVELS = ("high", "medium", "low", "n/a")
-
-
-class TaxonomyError(Exception):
-    """The file cannot be loaded; `problems` lists every entry at fault."""
-
-    def __init__(self, problems: list[str]):
-        self.problems = problems
-        super().__init__("\n".join(problems))
 
 
 @dataclass
@@ -151,12 +147,24 @@ def parse_range(label: str) -> tuple[Decimal, Decimal] | None:
 class _Reader:
     """Collects problems while walking the file; each helper names the entry's path."""
 
-    def __init__(self, source_name: str):
+    def __init__(self, source_name: str, problems: Problems | None = None):
         self.source_name = source_name
-        self.problems: list[str] = []
+        self.problems = (Problems() if problems is None else problems).at(file=source_name)
 
     def problem(self, where: str, message: str) -> None:
-        self.problems.append(f"{self.source_name}: {where}: {message}")
+        self.problems.add(message, element=where)
+
+    def limited(self, model, where: str, record):
+        """The record, after checking each string against the model field of its name."""
+        values = {name: getattr(record, name) for name in vars(record)}
+        for name, value in values.items():
+            if (model, name) in TEXT_FIELDS and not isinstance(value, str):
+                self.problems.add(
+                    f"expected text, not a {type(value).__name__}", element=where, field=name
+                )
+        for name, message in max_length_problems(model, values).items():
+            self.problems.add(message, element=where, field=name)
+        return record
 
     def require(self, entry: dict, where: str, *names: str) -> bool:
         if not isinstance(entry, dict):
@@ -187,15 +195,19 @@ class _Reader:
                 entry.get("confidence", default_confidence or "medium"), here
             )
             bands.append(
-                LevelBandRecord(
-                    name=str(entry[name_key]),
-                    lower_bound=bounds[0],
-                    upper_bound=bounds[1],
-                    range_label=str(entry["range"]),
-                    order=index,
-                    source=as_list(entry.get("source")),
-                    confidence=confidence,
-                    confidence_detail=detail,
+                self.limited(
+                    LevelBand,
+                    here,
+                    LevelBandRecord(
+                        name=str(entry[name_key]),
+                        lower_bound=bounds[0],
+                        upper_bound=bounds[1],
+                        range_label=str(entry["range"]),
+                        order=index,
+                        source=as_list(entry.get("source")),
+                        confidence=confidence,
+                        confidence_detail=detail,
+                    ),
                 )
             )
         return bands
@@ -212,14 +224,18 @@ class _Reader:
                 self.problem(f"{where}.{name}", f"unknown criterion {name!r}")
                 continue
             records.append(
-                CriterionRecord(
-                    code=code,
-                    name=name,
-                    slug=slugify(name),
-                    order=order,
-                    description=descriptions.get(code, ""),
-                    is_scored=code not in UNSCORED_CRITERIA,
-                    expected_indicator_count=count if isinstance(count, int) else None,
+                self.limited(
+                    Criterion,
+                    f"{where}.{name}",
+                    CriterionRecord(
+                        code=code,
+                        name=name,
+                        slug=slugify(name),
+                        order=order,
+                        description=descriptions.get(code, ""),
+                        is_scored=code not in UNSCORED_CRITERIA,
+                        expected_indicator_count=count if isinstance(count, int) else None,
+                    ),
                 )
             )
         return records
@@ -274,16 +290,20 @@ def _read_losi_2022(reader: _Reader, data: dict, order: int) -> tuple[FrameworkR
         confidence, detail = reader.confidence(entry.get("confidence", "medium"), here)
         descriptions[code] = entry.get("description", "")
         criteria.append(
-            CriterionRecord(
-                code=code,
-                name=entry["name"],
-                slug=slugify(entry["name"]),
-                order=index,
-                description=entry.get("description", ""),
-                expected_indicator_count=entry.get("indicator_count"),
-                source=as_list(entry.get("source")),
-                confidence=confidence,
-                confidence_detail=detail,
+            reader.limited(
+                Criterion,
+                here,
+                CriterionRecord(
+                    code=code,
+                    name=entry["name"],
+                    slug=slugify(entry["name"]),
+                    order=index,
+                    description=entry.get("description", ""),
+                    expected_indicator_count=entry.get("indicator_count"),
+                    source=as_list(entry.get("source")),
+                    confidence=confidence,
+                    confidence_detail=detail,
+                ),
             )
         )
     indicator_groups = data.get("indicators") or {}
@@ -300,19 +320,23 @@ def _read_losi_2022(reader: _Reader, data: dict, order: int) -> tuple[FrameworkR
             if key in entry
         }
         indicators.append(
-            IndicatorRecord(
-                criterion_code="PE",
-                key=_indicator_key("PE", "", entry["name"]),
-                code="",
-                question_codes=[],
-                name=entry["name"],
-                description=entry["description"],
-                order=index,
-                answer_type="binary",
-                source=as_list(entry["source"]),
-                confidence=confidence,
-                confidence_detail=detail,
-                notes=notes,
+            reader.limited(
+                Indicator,
+                here,
+                IndicatorRecord(
+                    criterion_code="PE",
+                    key=_indicator_key("PE", "", entry["name"]),
+                    code="",
+                    question_codes=[],
+                    name=entry["name"],
+                    description=entry["description"],
+                    order=index,
+                    answer_type="binary",
+                    source=as_list(entry["source"]),
+                    confidence=confidence,
+                    confidence_detail=detail,
+                    notes=notes,
+                ),
             )
         )
     reader.check_duplicates(indicators, f"{where}.indicators", "framework")
@@ -323,17 +347,21 @@ def _read_losi_2022(reader: _Reader, data: dict, order: int) -> tuple[FrameworkR
     }
     details["other_criteria"] = indicator_groups.get("other_criteria")
     details["numbering_hypothesis"] = indicator_groups.get("numbering_hypothesis")
-    return FrameworkRecord(
-        key="losi_2022",
-        name=data.get("name", ""),
-        short_name="LOSI 2022",
-        level="local",
-        used_in=data.get("used_in", ""),
-        order=order,
-        is_reference_only=True,
-        details=details,
-        criteria=criteria,
-        indicators=indicators,
+    return reader.limited(
+        Framework,
+        where,
+        FrameworkRecord(
+            key="losi_2022",
+            name=data.get("name", ""),
+            short_name="LOSI 2022",
+            level="local",
+            used_in=data.get("used_in", ""),
+            order=order,
+            is_reference_only=True,
+            details=details,
+            criteria=criteria,
+            indicators=indicators,
+        ),
     ), descriptions
 
 
@@ -381,20 +409,24 @@ def _read_toolkit_indicators(
         per_criterion_order[code_of_criterion] = order + 1
         notes = {key: entry[key] for key in extra_note_fields if key in entry}
         records.append(
-            IndicatorRecord(
-                criterion_code=code_of_criterion,
-                key=_indicator_key(code_of_criterion, primary, entry["name"]),
-                code=primary,
-                question_codes=[str(c) for c in codes],
-                name=entry["name"],
-                description=entry["description"],
-                order=order,
-                answer_type=str(entry.get("answer_type", "binary")),
-                scoring=str(entry.get("scoring", "")),
-                source=as_list(entry["source"]),
-                confidence=confidence,
-                confidence_detail=detail,
-                notes=notes,
+            reader.limited(
+                Indicator,
+                here,
+                IndicatorRecord(
+                    criterion_code=code_of_criterion,
+                    key=_indicator_key(code_of_criterion, primary, entry["name"]),
+                    code=primary,
+                    question_codes=[str(c) for c in codes],
+                    name=entry["name"],
+                    description=entry["description"],
+                    order=order,
+                    answer_type=str(entry.get("answer_type", "binary")),
+                    scoring=str(entry.get("scoring", "")),
+                    source=as_list(entry["source"]),
+                    confidence=confidence,
+                    confidence_detail=detail,
+                    notes=notes,
+                ),
             )
         )
     reader.check_duplicates(records, where, scope)
@@ -435,17 +467,21 @@ def _read_losi_2024(reader, data, order, descriptions_2022, level_bands) -> Fram
         )
         if key in data
     }
-    return FrameworkRecord(
-        key="losi_2024",
-        name=data.get("name", ""),
-        short_name="LOSI 2024",
-        level="local",
-        used_in=data.get("used_in", ""),
-        order=order,
-        details=details,
-        criteria=criteria,
-        indicators=indicators,
-        level_bands=level_bands,
+    return reader.limited(
+        Framework,
+        where,
+        FrameworkRecord(
+            key="losi_2024",
+            name=data.get("name", ""),
+            short_name="LOSI 2024",
+            level="local",
+            used_in=data.get("used_in", ""),
+            order=order,
+            details=details,
+            criteria=criteria,
+            indicators=indicators,
+            level_bands=level_bands,
+        ),
     )
 
 
@@ -489,50 +525,77 @@ def _read_osi(reader, data, order) -> FrameworkRecord:
         )
         if key in data
     }
-    return FrameworkRecord(
-        key="osi_national",
-        name=data.get("name", ""),
-        short_name="OSI 2024",
-        level="national",
-        used_in=data.get("used_in", ""),
-        order=order,
-        details=details,
-        criteria=criteria,
-        indicators=indicators,
+    return reader.limited(
+        Framework,
+        where,
+        FrameworkRecord(
+            key="osi_national",
+            name=data.get("name", ""),
+            short_name="OSI 2024",
+            level="national",
+            used_in=data.get("used_in", ""),
+            order=order,
+            details=details,
+            criteria=criteria,
+            indicators=indicators,
+        ),
     )
 
 
 def _read_index(reader, key, data, order, short_name, level_bands) -> FrameworkRecord:
     reader.require(data, f"frameworks.{key}", "name")
     details = {k: v for k, v in data.items() if k not in ("name", "level_groups")}
-    return FrameworkRecord(
-        key=key,
-        name=data.get("name", ""),
-        short_name=short_name,
-        level="national",
-        used_in="",
-        order=order,
-        description=str(data.get("formula") or data.get("role") or ""),
-        is_reference_only=True,
-        details=details,
-        level_bands=level_bands,
+    return reader.limited(
+        Framework,
+        f"frameworks.{key}",
+        FrameworkRecord(
+            key=key,
+            name=data.get("name", ""),
+            short_name=short_name,
+            level="national",
+            used_in="",
+            order=order,
+            description=str(data.get("formula") or data.get("role") or ""),
+            is_reference_only=True,
+            details=details,
+            level_bands=level_bands,
+        ),
     )
 
+
+# Text columns of the taxonomy models, to refuse a list or a number where text belongs.
+TEXT_FIELDS = {
+    (model, field.name)
+    for model in (Framework, Criterion, Indicator, LevelBand, SustainableDevelopmentGoal)
+    for field in model._meta.concrete_fields
+    if field.get_internal_type() in ("CharField", "SlugField", "TextField")
+}
 
 KNOWN_FRAMEWORKS = ("losi_2022", "losi_2024", "osi_national", "egdi", "e_participation_index")
 
 
-def parse_taxonomy(text: str, source_name: str, sdg_text: str) -> Taxonomy:
-    """Parse and validate both files; raise TaxonomyError listing every problem."""
-    reader = _Reader(source_name)
+def _load_yaml(text: str, problems: Problems):
+    """The parsed document, or None with the problem (and its line) recorded."""
     try:
-        data = yaml.safe_load(text)
+        return yaml.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark else "file"
-        raise TaxonomyError([f"{source_name}: {where}: not valid YAML ({exc})"]) from exc
+        problems.add(f"not valid YAML ({exc})", line=mark.line + 1 if mark else None)
+    except RecursionError:
+        problems.add("not readable: values are nested too deeply")
+    return None
+
+
+def parse_taxonomy(
+    text: str, source_name: str, sdg_text: str, sdg_source_name: str = ""
+) -> Taxonomy:
+    """Parse and validate both files; raise ImportProblems listing every problem."""
+    reader = _Reader(source_name)
+    data = _load_yaml(text, reader.problems)
+    reader.problems.raise_if_any()
     if not isinstance(data, dict) or not isinstance(data.get("frameworks"), dict):
-        raise TaxonomyError([f"{source_name}: top level: missing 'frameworks' mapping"])
+        reader.problem("top level", "missing 'frameworks' mapping")
+        reader.problems.raise_if_any()
     frameworks_data = data["frameworks"]
     unknown = sorted(set(frameworks_data) - set(KNOWN_FRAMEWORKS))
     for key in unknown:
@@ -541,7 +604,7 @@ def parse_taxonomy(text: str, source_name: str, sdg_text: str) -> Taxonomy:
     for key in missing:
         reader.problem(f"frameworks.{key}", "missing framework")
     if missing:
-        raise TaxonomyError(reader.problems)
+        reader.problems.raise_if_any()
 
     losi_scoring = (data.get("scoring") or {}).get("losi") or {}
     losi_bands = reader.level_bands(
@@ -573,35 +636,43 @@ def parse_taxonomy(text: str, source_name: str, sdg_text: str) -> Taxonomy:
             reader, "e_participation_index", frameworks_data["e_participation_index"], 4, "EPI", []
         ),
     ]
-    sdgs = _parse_sdgs(reader, sdg_text)
-    if reader.problems:
-        raise TaxonomyError(reader.problems)
+    sdgs = _parse_sdgs(reader, sdg_text, sdg_source_name or display_path(SDGS_FILE))
+    reader.problems.raise_if_any()
     return Taxonomy(frameworks=frameworks, sdgs=sdgs)
 
 
-def _parse_sdgs(reader: _Reader, text: str) -> list[SdgRecord]:
-    sdg_reader = _Reader("toolkit/data/sdgs.yaml")
-    try:
-        goals = (yaml.safe_load(text) or {}).get("goals") or []
-    except yaml.YAMLError as exc:
-        reader.problems.append(f"toolkit/data/sdgs.yaml: not valid YAML ({exc})")
+def _parse_sdgs(reader: _Reader, text: str, source_name: str) -> list[SdgRecord]:
+    sdg_reader = _Reader(source_name, reader.problems)
+    data = _load_yaml(text, sdg_reader.problems)
+    goals = data.get("goals") if isinstance(data, dict) else None
+    if not isinstance(goals, list):
+        sdg_reader.problem("goals", "missing the list of goals")
         return []
     records = []
     for index, goal in enumerate(goals):
         extra = set(goal) - {"number", "name"} if isinstance(goal, dict) else set()
         if extra:
             sdg_reader.problem(f"goals[{index}]", f"unexpected field(s) {sorted(map(str, extra))}")
-        if sdg_reader.require(goal, f"goals[{index}]", "number", "name"):
-            records.append(SdgRecord(number=int(goal["number"]), name=str(goal["name"])))
+        if not sdg_reader.require(goal, f"goals[{index}]", "number", "name"):
+            continue
+        if not isinstance(goal["number"], int):
+            sdg_reader.problem(f"goals[{index}]", f"{goal['number']!r} is not a whole number")
+        else:
+            records.append(
+                sdg_reader.limited(
+                    SustainableDevelopmentGoal,
+                    f"goals[{index}]",
+                    SdgRecord(number=int(goal["number"]), name=str(goal["name"])),
+                )
+            )
     if sorted(record.number for record in records) != list(range(1, 18)):
         sdg_reader.problem("goals", "must list each of the 17 goals exactly once")
-    reader.problems.extend(sdg_reader.problems)
     return records
 
 
 def read_taxonomy(path: Path = FRAMEWORKS_FILE, sdg_path: Path = SDGS_FILE) -> Taxonomy:
-    try:
-        text = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise TaxonomyError([f"{path}: cannot read file ({exc.strerror})"]) from exc
-    return parse_taxonomy(text, str(path), Path(sdg_path).read_text(encoding="utf-8"))
+    problems = Problems()
+    text = read_text_file(Path(path), problems)
+    sdg_text = read_text_file(Path(sdg_path), problems)
+    problems.raise_if_any()
+    return parse_taxonomy(text, display_path(path), sdg_text, display_path(sdg_path))

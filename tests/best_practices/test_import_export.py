@@ -118,7 +118,7 @@ def test_invalid_rows_are_reported_by_row_and_field_and_nothing_is_written(
     with pytest.raises(CommandError) as excinfo:
         import_file(write_csv(tmp_path / "cases.csv", rows))
     message = str(excinfo.value)
-    assert "row 3, field 'country': unknown ISO 3166 country code 'XX'" in message
+    assert "cases.csv, row 3, field 'country': Unknown country code 'XX'" in message
     assert "row 4, field 'indicators': unknown indicator 'losi_2024:zz-999'" in message
     assert "row 5, field 'title': is required" in message
     assert "row 6, field 'slug': 'hanoi-portal' is also used by row 2" in message
@@ -146,8 +146,107 @@ def test_broken_json_names_the_line(taxonomy, home_page, tmp_path):
 
 def test_dry_run_writes_nothing(taxonomy, home_page, tmp_path):
     output = import_file(write_csv(tmp_path / "cases.csv", [GOOD_ROW]), "--dry-run")
-    assert "Dry run" in output
+    assert "Dry run: nothing was written." in output
+    assert "cases created: 1" in output  # the work was done, then rolled back
     assert not CaseStudyPage.objects.exists()
+
+
+def test_a_bad_last_row_leaves_nothing_written(taxonomy, home_page, tmp_path):
+    rows = [GOOD_ROW, {**GOOD_ROW, "slug": "second"}, {**GOOD_ROW, "slug": "third", "level": "?"}]
+    with pytest.raises(CommandError, match="row 4, field 'level'"):
+        import_file(write_csv(tmp_path / "cases.csv", rows))
+    assert not CaseStudyPage.objects.exists()
+
+
+def refused(path) -> str:
+    with pytest.raises(CommandError) as excinfo:
+        import_file(path)
+    assert not CaseStudyPage.objects.exists()
+    return str(excinfo.value)
+
+
+def test_a_huge_csv_field_is_refused_with_its_row(taxonomy, home_page, tmp_path):
+    path = write_csv(tmp_path / "cases.csv", [GOOD_ROW, {**GOOD_ROW, "slug": "big"}])
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write('third,"' + "x" * 10_000_000 + '",summary\n')
+    message = refused(path)
+    assert "cases.csv, row 4: a value is longer than" in message
+
+
+def test_a_csv_ending_inside_a_quoted_value_is_refused(taxonomy, home_page, tmp_path):
+    path = write_csv(tmp_path / "cases.csv", [GOOD_ROW])
+    text = path.read_text(encoding="utf-8")
+    # Cut the file inside the quoted 'sources' value of a second row: without strict mode the
+    # reader silently swallows the rest of the file into that value.
+    path.write_text(text + text.splitlines()[1].split('"')[0] + '"Cut here', encoding="utf-8")
+    assert "row 3: the file ends inside a quoted value" in refused(path)
+
+
+def test_deeply_nested_json_is_refused_without_a_traceback(taxonomy, home_page, tmp_path):
+    path = tmp_path / "cases.json"
+    path.write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    assert "nested too deeply" in refused(path)
+
+
+def test_a_json_value_of_the_wrong_shape_names_its_field(taxonomy, home_page, tmp_path):
+    deep: list = []
+    for _ in range(50):
+        deep = [deep]
+    path = tmp_path / "cases.json"
+    path.write_text(
+        json.dumps([{**GOOD_ROW, "title": {"text": "x"}}, {**GOOD_ROW, "slug": "b", "city": deep}]),
+        encoding="utf-8",
+    )
+    message = refused(path)
+    assert "item 1, field 'title': expected text, not a dict" in message
+    assert "item 2, field 'city': expected text, not a list" in message
+
+
+def test_field_limits_come_from_the_model_and_name_row_and_field(taxonomy, home_page, tmp_path):
+    rows = [
+        {**GOOD_ROW, "slug": "a", "title": "<b></b>"},
+        {**GOOD_ROW, "slug": "b", "city": "c" * 500},
+        {**GOOD_ROW, "slug": "s" * 300},
+        {**GOOD_ROW, "slug": "d", "title": "Two\nlines"},
+        {**GOOD_ROW, "slug": "e", "level": "local", "city": "<i></i>"},
+    ]
+    message = refused(write_csv(tmp_path / "cases.csv", rows))
+    assert "row 2, field 'title': Give the case a title" in message
+    assert "row 3, field 'city': Keep it to 120 characters (it has 500)" in message
+    assert "row 4, field 'slug': is 300 characters long; the limit is 255" in message
+    assert "row 5, field 'title': Write it on one line." in message
+    assert "row 6, field 'city': A local case names its city." in message
+
+
+def test_a_file_that_is_not_utf8_is_refused(taxonomy, home_page, tmp_path):
+    path = tmp_path / "cases.csv"
+    path.write_bytes("slug,title\ncafe,Caf\u00e9\n".encode("latin-1"))
+    assert "cases.csv, line 2: not UTF-8 text" in refused(path)
+
+
+def test_csv_export_neutralises_formulas_and_import_restores_them(taxonomy, home_page, tmp_path):
+    formula = '=HYPERLINK("https://evil.example","Click")'
+    rows = [
+        {**GOOD_ROW, "title": formula, "summary": "+1 for residents", "city": "@Hanoi"},
+        # A title that itself starts with an apostrophe and '=' is written with two.
+        {**GOOD_ROW, "slug": "quoted", "title": "''=already quoted"},
+    ]
+    import_file(write_csv(tmp_path / "cases.csv", rows))
+    assert CaseStudyPage.objects.get(slug="hanoi-portal").title == formula
+    assert CaseStudyPage.objects.get(slug="quoted").title == "'=already quoted"
+    exported = export("csv")
+    cells = {row["slug"]: row for row in csv.DictReader(io.StringIO(exported))}
+    assert cells["hanoi-portal"]["title"] == "'" + formula
+    assert cells["hanoi-portal"]["summary"] == "'+1 for residents"
+    assert cells["hanoi-portal"]["city"] == "'@Hanoi"
+    assert cells["quoted"]["title"] == "''=already quoted"
+    CaseStudyPage.objects.all().delete()
+    path = tmp_path / "again.csv"
+    path.write_text(exported, encoding="utf-8")
+    import_file(path)
+    assert CaseStudyPage.objects.get(slug="hanoi-portal").title == formula
+    assert CaseStudyPage.objects.get(slug="quoted").title == "'=already quoted"
+    assert export("csv") == exported
 
 
 def test_export_and_import_round_trip(shipped_cases, tmp_path):

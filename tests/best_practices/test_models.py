@@ -63,3 +63,32 @@ def test_case_page_links_back_to_the_guides_of_its_indicators(client, compendium
     assert f'href="{guide.url}"' in html
     assert "Participatory budgeting" in html
     assert "Participatory budgeting in Dakar" in client.get(guide.url).content.decode()
+
+
+def test_a_title_is_one_line(compendium, indicator):
+    with pytest.raises(ValidationError) as excinfo:
+        make_case(compendium, [indicator], title="Two\nlines")
+    assert excinfo.value.message_dict["title"] == ["Write it on one line."]
+
+
+def test_city_limit_is_read_from_the_model_field(compendium, indicator):
+    from best_practices.models import case_field_limit, case_rule_errors
+
+    limit = case_field_limit("city")
+    assert limit == CaseStudyPage._meta.get_field("city").max_length
+    assert "city" in case_rule_errors({"city": "x" * (limit + 1)})
+    assert "city" not in case_rule_errors({"city": "x" * limit})
+
+
+def test_body_sections_are_listed_once_from_the_stream_block():
+    from best_practices.forms import CaseProposalForm
+    from best_practices.importer import BODY_SECTIONS, COLUMNS
+    from best_practices.models import CASE_TEXT_SECTIONS, CaseStreamBlock
+
+    assert list(CASE_TEXT_SECTIONS) == ["context", "what_was_done", "results", "lessons_learned"]
+    assert set(CASE_TEXT_SECTIONS) <= set(CaseStreamBlock.base_blocks)
+    assert list(BODY_SECTIONS.values()) == list(CASE_TEXT_SECTIONS)
+    assert COLUMNS[-len(CASE_TEXT_SECTIONS) :] == list(CASE_TEXT_SECTIONS)
+    assert [name for name in CaseProposalForm().fields if name in CASE_TEXT_SECTIONS] == list(
+        CASE_TEXT_SECTIONS
+    )

@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from django.forms.models import model_to_dict
 
 from toolkit.models import Criterion, Framework, Indicator, LevelBand, SustainableDevelopmentGoal
-from toolkit.taxonomy import FRAMEWORKS_FILE
+from toolkit.taxonomy import FRAMEWORKS_FILE, SDGS_FILE
 
 pytestmark = pytest.mark.django_db
 
@@ -249,3 +249,96 @@ def test_dry_run_writes_nothing():
     call_command("load_frameworks", "--dry-run", stdout=out)
     assert "Dry run" in out.getvalue()
     assert Indicator.objects.count() == 0
+
+
+def drop_first_losi_indicator(data):
+    """if-281 (Official city portal) is the first LOSI 2024 indicator in the file."""
+    del data["frameworks"]["losi_2024"]["indicators"][0]
+
+
+def test_prune_refuses_to_delete_an_indicator_still_in_use(tmp_path, home_page):
+    from tests.best_practices.factories import make_case, make_compendium
+    from tests.toolkit.factories import make_dimension, make_guide, make_toolkit
+
+    load()
+    indicator = Indicator.objects.get(framework__key="losi_2024", key="if-281")
+    guide = make_guide(make_dimension(make_toolkit(home_page), "IF"), indicator)
+    case = make_case(make_compendium(home_page), [indicator], title="Dakar city portal")
+    before = snapshot()
+    with pytest.raises(CommandError) as excinfo:
+        call_command(
+            "load_frameworks",
+            "--file",
+            str(write_variant(tmp_path, drop_first_losi_indicator)),
+            "--prune",
+            stdout=StringIO(),
+            stderr=StringIO(),
+        )
+    message = str(excinfo.value)
+    assert "nothing was written" in message
+    assert "frameworks.losi_2024: indicator '#281 Official city portal' is no longer" in message
+    assert f"'{guide.title}' (id {guide.pk})" in message
+    assert f"'Dakar city portal' (id {case.pk})" in message
+    assert snapshot() == before
+
+
+def test_prune_deletes_what_nothing_uses(tmp_path):
+    load()
+    out = StringIO()
+    path = write_variant(tmp_path, drop_first_losi_indicator)
+    call_command("load_frameworks", "--file", str(path), stdout=out, stderr=StringIO())
+    assert "indicators not in the file (kept; use --prune): 1" in out.getvalue()
+    assert Indicator.objects.filter(key="if-281").exists()
+    out = StringIO()
+    call_command("load_frameworks", "--file", str(path), "--prune", stdout=out, stderr=StringIO())
+    assert "indicators deleted: 1" in out.getvalue()
+    assert not Indicator.objects.filter(key="if-281").exists()
+
+
+def test_a_latin1_file_is_refused_with_its_line(tmp_path):
+    path = tmp_path / "frameworks.yaml"
+    text = FRAMEWORKS_FILE.read_text(encoding="utf-8").replace(
+        "Institutional", "Institutionnel é", 1
+    )
+    path.write_bytes(text.encode("latin-1", errors="replace"))
+    with pytest.raises(CommandError, match=r"frameworks\.yaml, line \d+: not UTF-8 text"):
+        load(path)
+    assert Framework.objects.count() == 0
+
+
+def test_a_binary_file_is_refused(tmp_path):
+    path = tmp_path / "frameworks.yaml"
+    path.write_bytes(bytes(range(256)) * 64)
+    with pytest.raises(CommandError, match="1 problem"):
+        load(path)
+    assert Framework.objects.count() == 0
+
+
+def test_every_string_is_checked_against_its_model_field(tmp_path):
+    def oversized(data):
+        indicators = data["frameworks"]["losi_2024"]["indicators"]
+        indicators[3]["name"] = "n" * 1_000_000  # the model allows 200
+        indicators[4]["name"] = ["a", "list"]
+        data["scoring"]["losi"]["level_bands"][0]["level"] = "b" * 61  # the model allows 60
+
+    with pytest.raises(CommandError) as excinfo:
+        load(write_variant(tmp_path, oversized))
+    message = str(excinfo.value)
+    assert "frameworks.losi_2024.indicators[3]" in message
+    assert "field 'name': is 1000000 characters long; the limit is 200" in message
+    assert "indicators[4] (['a', 'list']), field 'name': expected text, not a list" in message
+    assert "scoring.losi.level_bands[0], field 'name': is 61 characters long; the limit is 60" in (
+        message
+    )
+    assert Indicator.objects.count() == 0
+
+
+def test_a_bad_last_entry_leaves_nothing_written(tmp_path):
+    sdgs = tmp_path / "sdgs.yaml"
+    sdgs.write_text(
+        SDGS_FILE.read_text(encoding="utf-8").replace("number: 17", "number: seventeen"),
+        encoding="utf-8",
+    )
+    with pytest.raises(CommandError, match=r"sdgs\.yaml, goals\[16\]: 'seventeen' is not a whole"):
+        call_command("load_frameworks", "--sdg-file", str(sdgs), stdout=StringIO())
+    assert sum(len(rows) for rows in snapshot().values()) == 0
