@@ -6,11 +6,12 @@ from urllib.parse import urlencode
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
+from best_practices.indexers import CASES
 from best_practices.regions import area_for
-from search.facets import FACETS, SORTS
+from search.registry import NEWEST, RELEVANCE
 from search.services import search_request
 from search.types import SearchRequest
-from toolkit.models import Indicator
+from toolkit.models import Indicator, IndicatorGuidePage
 from toolkit.selectors import breadcrumbs
 
 SIMILAR_CASES_SHOWN = 4
@@ -22,10 +23,18 @@ def case_context(case) -> dict:
     indicators = list(
         Indicator.objects.with_taxonomy()
         .filter(cases=case)
-        .select_related("guide")
         .order_by("framework__order", "criterion__order", "order")
     )
     indicator_ids = [indicator.pk for indicator in indicators]
+    guides = {
+        guide.indicator_id: guide
+        for guide in IndicatorGuidePage.objects.live()
+        .public()
+        .filter(indicator__in=indicator_ids, locale_id=case.locale_id)
+        .only("id", "url_path", "path", "depth", "indicator_id", "locale_id")
+    }
+    for indicator in indicators:
+        indicator.guide_page = guides.get(indicator.pk)
     similar = list(
         type(case)
         .objects.live()
@@ -48,27 +57,44 @@ def case_context(case) -> dict:
     }
 
 
-def _query_string(params, add=None, remove=None, replace=None) -> str:
-    """The current GET parameters with one change, always back on page 1."""
-    items = [(k, v) for k, values in params.lists() for v in values if k != "page"]
-    if remove:
-        items = [(k, v) for k, v in items if (k, v) != remove]
-    if replace:
-        items = [(k, v) for k, v in items if k != replace[0]]
-        if replace[1]:
-            items.append(replace)
-    if add:
-        items.append(add)
-    return "?" + urlencode(items) if items else "?"
+def _url(pairs: list[tuple[str, str]]) -> str:
+    return "?" + urlencode(pairs) if pairs else "?"
+
+
+def _params(search: SearchRequest, view: str) -> list[tuple[str, str]]:
+    """The validated request as GET pairs (never page): links are built from what was
+    understood, so a dropped, malformed value is not carried on."""
+    pairs = [("q", search.query)] if search.query else []
+    pairs += [(name, value) for name, values in search.filters.items() for value in values]
+    if search.sort != (RELEVANCE if search.words else NEWEST):
+        pairs.append(("sort", search.sort))
+    if view == "countries":
+        pairs.append(("view", view))
+    return pairs
+
+
+def _without(pairs, remove=None, key=None, value=None) -> str:
+    """The pairs minus one (name, value) pair, or with `key` set to `value` ("" removes)."""
+    kept = [pair for pair in pairs if pair != remove and (key is None or pair[0] != key)]
+    if key is not None and value:
+        kept.append((key, value))
+    return _url(kept)
 
 
 def compendium_context(page, request) -> dict:
-    search = SearchRequest.from_params(request.GET)
-    response = search_request(search)
-    params = request.GET
+    """The compendium's search page: one search (facets defined by the cases indexer), links
+    for every filter, sort and page built from the validated request, and one message per
+    state (results, results for any word, a spelling suggestion, nothing)."""
+    search = SearchRequest.from_params(request.GET, CASES)
+    response = search_request(search, indexer=CASES)
+    if search.page > response.num_pages:  # a page past the end: show the last one
+        search = search.with_page(response.num_pages)
+        response = search_request(search, indexer=CASES)
+    view = "countries" if request.GET.get("view") == "countries" else "list"
+    pairs = _params(search, view)
     facet_groups = []
     chips = []
-    for facet in FACETS:
+    for facet in CASES.facets:
         values = response.facet(facet.name)
         for value in values:
             if value.selected:
@@ -76,14 +102,14 @@ def compendium_context(page, request) -> dict:
                     {
                         "facet": facet.label,
                         "label": value.label,
-                        "remove_url": _query_string(params, remove=(facet.name, value.value)),
+                        "remove_url": _without(pairs, remove=(facet.name, value.value)),
                     }
                 )
         facet_groups.append(
             {"facet": facet, "values": values, "open": facet.name in search.filters}
         )
     country_groups = []
-    if params.get("view") == "countries":
+    if view == "countries":
         rows = sorted(
             (
                 (area.region if (area := area_for(v.value)) else "", v)
@@ -95,26 +121,36 @@ def compendium_context(page, request) -> dict:
             {"region": region or _("Other"), "countries": [v for _, v in group]}
             for region, group in groupby(rows, key=lambda pair: pair[0])
         ]
-    base = _query_string(params, replace=("page", ""))
+    # Relevance needs words: without them, only "Newest first" is offered (and applies).
+    sorts = [name for name in CASES.sorts if search.words or name != RELEVANCE]
+    choices = CASES.sort_choices()
+    base = _url(pairs)
     return {
         "breadcrumbs": breadcrumbs(page),
         "search": search,
         "response": response,
         "facet_groups": facet_groups,
         "chips": chips,
-        "clear_url": "?" + urlencode({"q": search.query}) if search.query else "?",
+        "sort_param": dict(pairs).get("sort", ""),
+        "filters_chosen": sum(len(values) for values in search.filters.values()),
+        "clear_url": _url([("q", search.query)] if search.query else []),
+        "suggestion_url": _without(pairs, key="q", value=response.suggestion)
+        if response.suggestion
+        else "",
         "sorts": [
             {
-                "value": key,
-                "label": label,
-                "url": _query_string(params, replace=("sort", key)),
-                "selected": key == search.sort,
+                "value": name,
+                "label": choices[name],
+                "url": _without(pairs, key="sort", value=name),
+                "selected": name == search.sort,
             }
-            for key, label in SORTS.items()
+            for name in sorts
         ],
-        "view": "countries" if params.get("view") == "countries" else "list",
-        "list_url": _query_string(params, replace=("view", "")),
-        "countries_url": _query_string(params, replace=("view", "countries")),
+        "view": view,
+        "list_url": _without(pairs, key="view", value=""),
+        "countries_url": _without(pairs, key="view", value="countries"),
+        "country_url_base": _without(pairs, key="view", value="")
+        + ("&" if _without(pairs, key="view", value="") != "?" else ""),
         "country_groups": country_groups,
         "page_base": base + ("&" if base != "?" else ""),
         "previous_page": search.page - 1 if search.page > 1 else None,

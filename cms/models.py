@@ -1,13 +1,19 @@
+from urllib.parse import urlsplit
+
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.admin.panels import FieldPanel
+from wagtail.blocks import StructBlockValidationError
 from wagtail.contrib.settings.models import BaseSiteSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from cms import entry_points
 from cms.rich_text import SAFE_RICH_TEXT_FEATURES
 
 
@@ -48,6 +54,16 @@ class User(AbstractUser):
     country = models.CharField(
         _("country"), max_length=2, blank=True, help_text=_("ISO 3166-1 alpha-2 code.")
     )
+    # Accounts made by an administrator, a command or the demo loader are vouched for, so the
+    # default is "confirmed now"; self-registration clears it until the person follows the
+    # signed link e-mailed to them (cms/accounts.py). Unconfirmed accounts cannot sign in.
+    email_verified_at = models.DateTimeField(
+        _("e-mail address confirmed"),
+        null=True,
+        blank=True,
+        default=timezone.now,
+        help_text=_("Empty until the person follows the link sent when they registered."),
+    )
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
@@ -62,6 +78,10 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.email
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
 
     def save(self, *args, **kwargs):
         self.email = self.email.lower()
@@ -85,6 +105,56 @@ class ImportedContentMixin(models.Model):
         abstract = True
 
 
+class EntryPointLinkBlock(blocks.StructBlock):
+    """A door's link: a page, a named site route (resolved in the reader's language) or an
+    external http(s) address. Never free text: a typed URL is validated by URLBlock, so
+    `javascript:` and other schemes cannot be stored."""
+
+    label = blocks.CharBlock(max_length=80)
+    page = blocks.PageChooserBlock(required=False)
+    route = blocks.ChoiceBlock(
+        choices=entry_points.route_choices, required=False, label=_("Site page")
+    )
+    url = blocks.URLBlock(required=False, max_length=300, label=_("External address"))
+
+    class Meta:
+        icon = "link"
+
+    def clean(self, value):
+        value = super().clean(value)
+        chosen = [name for name in ("page", "route", "url") if value.get(name)]
+        if len(chosen) != 1:
+            raise StructBlockValidationError(
+                block_errors={
+                    "page": ValidationError(
+                        _("Choose exactly one of a page, a site page or an external address.")
+                    )
+                }
+            )
+        return value
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context)
+        context["href"] = link_href(value, _reader(parent_context))
+        return context
+
+
+def _reader(context):
+    request = (context or {}).get("request")
+    return getattr(request, "user", None)
+
+
+def link_href(value, user=None) -> str:
+    """Where a stored link points; "" for anything that is not a page, a known route or an
+    http(s) address (older or hand-edited data is never trusted)."""
+    if value.get("page"):
+        return value["page"].localized.url or ""
+    if value.get("route"):
+        return entry_points.route_url(value["route"], user)
+    url = (value.get("url") or "").strip()
+    return url if urlsplit(url).scheme in ("http", "https") else ""
+
+
 class EntryPointBlock(blocks.StructBlock):
     """One of the three doors on the home page (learn, explore, teach)."""
 
@@ -97,15 +167,7 @@ class EntryPointBlock(blocks.StructBlock):
     )
     heading = blocks.CharBlock(max_length=80)
     text = blocks.TextBlock(max_length=400)
-    links = blocks.ListBlock(
-        blocks.StructBlock(
-            [
-                ("label", blocks.CharBlock(max_length=80)),
-                ("page", blocks.PageChooserBlock(required=False)),
-                ("url", blocks.CharBlock(required=False, max_length=300)),
-            ]
-        )
-    )
+    links = blocks.ListBlock(EntryPointLinkBlock())
 
     class Meta:
         icon = "link"
@@ -115,6 +177,11 @@ class EntryPointBlock(blocks.StructBlock):
         context = super().get_context(value, parent_context)
         choices = dict(self.child_blocks["audience"].field.choices)
         context["audience_label"] = choices.get(value["audience"], "")
+        context["links"] = [
+            {"label": link["label"], "href": href}
+            for link in value["links"]
+            if (href := link_href(link, _reader(parent_context)))
+        ]
         return context
 
 

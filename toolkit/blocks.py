@@ -16,10 +16,13 @@ class StepBlock(blocks.StructBlock):
 
 
 class CaseExampleBlock(blocks.StructBlock):
-    """A case from the compendium (chosen page) or one described here with an external link."""
+    """A case on this site (chosen page, usually a compendium case) or one described here with
+    an external link. Any page type may be chosen: the toolkit names no upper app."""
 
     case = blocks.PageChooserBlock(
-        page_type="best_practices.CaseStudyPage", required=False, label=_("Compendium case")
+        required=False,
+        label=_("Case on this site"),
+        help_text=_("Usually a case of the compendium."),
     )
     place = blocks.CharBlock(max_length=120, required=False, label=_("City or country"))
     description = blocks.TextBlock(max_length=800, required=False)

@@ -9,9 +9,9 @@ from django.apps import apps
 from django.db.models import Count, Q
 from wagtail.models import Page
 
-from toolkit.models import Indicator
+from toolkit import related
+from toolkit.models.taxonomy import Indicator
 
-RELATED_CASES_SHOWN = 6
 CODE_INPUT = re.compile(r"^#?\s*(\d{3}[a-z]?)$", re.IGNORECASE)
 
 
@@ -27,9 +27,9 @@ def breadcrumbs(page: Page) -> list[Page]:
 
 
 def live_guides(toolkit_page):
-    return live_guides_for_framework(toolkit_page.framework_id).select_related(
-        "indicator", "indicator__criterion"
-    )
+    return live_guides_for_framework(
+        toolkit_page.framework_id, toolkit_page.locale_id
+    ).select_related("indicator", "indicator__criterion")
 
 
 def guide_for_jump(toolkit_page, text: str):
@@ -64,7 +64,7 @@ def toolkit_landing(toolkit_page, params) -> dict:
         _guide_model()
         .objects.live()
         .public()
-        .filter(indicator__framework_id=toolkit_page.framework_id)
+        .filter(indicator__framework_id=toolkit_page.framework_id, locale_id=toolkit_page.locale_id)
         .order_by()
         .values_list("indicator__criterion_id")
         .annotate(total=Count("id"))
@@ -89,10 +89,15 @@ def toolkit_landing(toolkit_page, params) -> dict:
             results = results.filter(text_filter)
         results = list(results)
     jump_options = list(
-        Indicator.objects.filter(framework_id=toolkit_page.framework_id, guide__live=True)
+        Indicator.objects.filter(
+            framework_id=toolkit_page.framework_id,
+            guides__live=True,
+            guides__locale_id=toolkit_page.locale_id,
+        )
         .exclude(code="")
         .order_by("criterion__order", "order")
         .values_list("code", "name")
+        .distinct()
     )
     return {
         "breadcrumbs": breadcrumbs(toolkit_page),
@@ -118,9 +123,14 @@ def guides_of_dimension(dimension_page) -> list:
 
 def guide_context(guide) -> dict:
     """Everything a guide page shows besides its own fields, in a constant number of
-    queries: taxonomy, SDGs, breadcrumb, previous/next indicator, related cases."""
+    queries: taxonomy, SDGs, breadcrumb, previous/next indicator in the same language, and
+    what other apps relate to the indicator (toolkit.related)."""
     indicator = Indicator.objects.with_taxonomy().get(pk=guide.indicator_id)
-    sequence = list(live_guides_for_framework(indicator.framework_id).values_list("pk", flat=True))
+    sequence = list(
+        live_guides_for_framework(indicator.framework_id, guide.locale_id).values_list(
+            "pk", flat=True
+        )
+    )
     previous_page = next_page = None
     if guide.pk in sequence:
         position = sequence.index(guide.pk)
@@ -138,7 +148,6 @@ def guide_context(guide) -> dict:
             previous_page = neighbours.get(sequence[position - 1])
         if position + 1 < len(sequence):
             next_page = neighbours.get(sequence[position + 1])
-    related_cases, related_case_count = related_cases_for(indicator)
     return {
         "indicator": indicator,
         "criterion": indicator.criterion,
@@ -147,42 +156,18 @@ def guide_context(guide) -> dict:
         "breadcrumbs": breadcrumbs(guide),
         "previous_guide": previous_page,
         "next_guide": next_page,
-        "related_cases": related_cases,
-        "related_case_count": related_case_count,
-        "compendium_url": compendium_url(),
+        "related": related.related_for(indicator, guide.locale_id),
     }
 
 
-def live_guides_for_framework(framework_id):
-    return (
+def live_guides_for_framework(framework_id, locale_id=None):
+    """Guides of a framework in reading order; in one language when `locale_id` is given
+    (each language version of the toolkit is a tree of its own)."""
+    guides = (
         _guide_model()
         .objects.live()
         .public()
         .filter(indicator__framework_id=framework_id)
         .order_by("indicator__criterion__order", "indicator__order")
     )
-
-
-def related_cases_for(indicator) -> tuple[list, int]:
-    """Published compendium cases tagged with the indicator: the newest few and the total."""
-    try:
-        case_model = apps.get_model("best_practices", "CaseStudyPage")
-    except LookupError:
-        return [], 0
-    cases = case_model.objects.live().public().filter(indicators=indicator)
-    shown = list(
-        cases.order_by("-first_published_at", "-pk").only(
-            "id", "title", "url_path", "path", "depth", "summary", "country", "city", "year_started"
-        )[:RELATED_CASES_SHOWN]
-    )
-    total = len(shown) if len(shown) < RELATED_CASES_SHOWN else cases.count()
-    return shown, total
-
-
-def compendium_url() -> str:
-    try:
-        compendium_model = apps.get_model("best_practices", "CompendiumPage")
-    except LookupError:
-        return ""
-    compendium = compendium_model.objects.live().only("id", "url_path", "path", "depth").first()
-    return compendium.url if compendium else ""
+    return guides.filter(locale_id=locale_id) if locale_id is not None else guides

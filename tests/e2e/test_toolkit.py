@@ -15,6 +15,10 @@ def test_phone_reader_goes_from_toolkit_to_a_guide_and_uses_the_contents(
     page.wait_for_url("**/en/local-toolkit/")
     assert page.locator("h1").inner_text() == "Local E-Government Toolkit"
     assert page.get_by_text("6 indicator guides").first.is_visible()
+    # On a phone the dimensions come first: one search form, the long introduction folded.
+    assert page.locator("main form").count() == 1
+    assert page.locator(".dimension-card").first.bounding_box()["y"] < 900
+    assert not page.locator(".toolkit-intro .prose").is_visible()
 
     page.get_by_role("link", name="Institutional Framework", exact=True).click()
     page.wait_for_url("**/institutional-framework/")

@@ -1,8 +1,14 @@
 """Builders for toolkit pages on top of the real taxonomy (load it with the `taxonomy`
 fixture first). Pages are published through revisions, as the importer does."""
 
-from toolkit.models import Criterion, Framework, Indicator
-from toolkit.pages import DimensionPage, IndicatorGuidePage, ToolkitPage
+from toolkit.models import (
+    Criterion,
+    DimensionPage,
+    Framework,
+    Indicator,
+    IndicatorGuidePage,
+    ToolkitPage,
+)
 
 GUIDE_BODY = [
     {"type": "definition", "value": "<p>What the feature is.</p>"},
@@ -34,7 +40,7 @@ def make_dimension(toolkit, code="IF", **kwargs):
 
 def make_guide(dimension, indicator=None, **kwargs):
     indicator = indicator or (
-        Indicator.objects.filter(criterion=dimension.criterion, guide__isnull=True)
+        Indicator.objects.filter(criterion=dimension.criterion, guides__isnull=True)
         .order_by("order")
         .first()
     )

@@ -21,13 +21,42 @@ from toolkit import selectors
 from toolkit.blocks import GuideStreamBlock
 
 
-class ToolkitPage(ImportedContentMixin, Page):
+class OnePerLanguageMixin:
+    """One page per taxonomy entry in each language: a framework has one toolkit, a
+    criterion one dimension page, an indicator one guide, per locale. Translations of a page
+    share its entry, so a database unique key cannot say this (the locale lives in Wagtail's
+    page table); clean() does, for the admin and the importers alike."""
+
+    unique_per_locale: str = ""
+
+    def clean(self):
+        super().clean()
+        value = getattr(self, f"{self.unique_per_locale}_id")
+        if value is None:
+            return
+        others = (
+            type(self)
+            .objects.filter(**{f"{self.unique_per_locale}_id": value}, locale_id=self.locale_id)
+            .exclude(pk=self.pk)
+        )
+        if others.exists():
+            raise ValidationError(
+                {
+                    self.unique_per_locale: _(
+                        "Another page in this language already covers it: %(page)s"
+                    )
+                    % {"page": others.first().title}
+                }
+            )
+
+
+class ToolkitPage(OnePerLanguageMixin, ImportedContentMixin, Page):
     """The Local (LOSI) or National (OSI) toolkit: its landing page shows the dimensions."""
 
-    framework = models.OneToOneField(
+    framework = models.ForeignKey(
         "toolkit.Framework",
         on_delete=models.PROTECT,
-        related_name="toolkit_page",
+        related_name="toolkit_pages",
         verbose_name=_("framework"),
     )
     intro = RichTextField(_("introduction"), features=SAFE_RICH_TEXT_FEATURES, blank=True)
@@ -45,19 +74,25 @@ class ToolkitPage(ImportedContentMixin, Page):
 
     parent_page_types = ["cms.HomePage"]
     subpage_types = ["toolkit.DimensionPage", "toolkit.ToolkitSectionPage"]
+    unique_per_locale = "framework"
 
     class Meta:
         verbose_name = _("toolkit page")
 
     def serve(self, request, *args, **kwargs):
         """Quick jump: a code or exact name opens its guide at once; other words become a
-        filter of the indicator list."""
+        filter of the indicator list. `jump` is the older parameter name (shared links)."""
         jump = request.GET.get("jump", "").strip()[:100]
         if jump:
             guide = selectors.guide_for_jump(self, jump)
             if guide is not None:
                 return redirect(guide.get_url(request))
             return redirect(f"{self.get_url(request)}?{urlencode({'q': jump})}#results")
+        words = request.GET.get("q", "").strip()[:100]
+        if words and not request.GET.get("dimension"):
+            guide = selectors.guide_for_jump(self, words)
+            if guide is not None:
+                return redirect(guide.get_url(request))
         return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
@@ -66,13 +101,13 @@ class ToolkitPage(ImportedContentMixin, Page):
         return context
 
 
-class DimensionPage(ImportedContentMixin, Page):
+class DimensionPage(OnePerLanguageMixin, ImportedContentMixin, Page):
     """One criterion of the framework (e.g. Services provision) and its indicator guides."""
 
-    criterion = models.OneToOneField(
+    criterion = models.ForeignKey(
         "toolkit.Criterion",
         on_delete=models.PROTECT,
-        related_name="dimension_page",
+        related_name="dimension_pages",
         verbose_name=_("criterion"),
     )
     intro = RichTextField(_("introduction"), features=SAFE_RICH_TEXT_FEATURES, blank=True)
@@ -90,6 +125,7 @@ class DimensionPage(ImportedContentMixin, Page):
 
     parent_page_types = ["toolkit.ToolkitPage"]
     subpage_types = ["toolkit.IndicatorGuidePage"]
+    unique_per_locale = "criterion"
 
     class Meta:
         verbose_name = _("dimension page")
@@ -133,14 +169,14 @@ class IndicatorGuidePageForm(WagtailAdminPageForm):
         return not page.permissions_for_user(self.for_user).can_publish()
 
 
-class IndicatorGuidePage(ImportedContentMixin, Page):
+class IndicatorGuidePage(OnePerLanguageMixin, ImportedContentMixin, Page):
     """The guide to one indicator: definition, why it matters, how it is assessed, steps,
     self-check, case examples and resources."""
 
-    indicator = models.OneToOneField(
+    indicator = models.ForeignKey(
         "toolkit.Indicator",
         on_delete=models.PROTECT,
-        related_name="guide",
+        related_name="guides",
         verbose_name=_("indicator"),
     )
     body = StreamField(GuideStreamBlock(), verbose_name=_("guide"))
@@ -177,6 +213,7 @@ class IndicatorGuidePage(ImportedContentMixin, Page):
 
     parent_page_types = ["toolkit.DimensionPage"]
     subpage_types = []
+    unique_per_locale = "indicator"
 
     class Meta:
         verbose_name = _("indicator guide page")
@@ -191,6 +228,18 @@ class IndicatorGuidePage(ImportedContentMixin, Page):
             and self.indicator.criterion_id != dimension.criterion_id
         ):
             raise ValidationError({"indicator": _("Choose an indicator of this dimension.")})
+
+    def search_result_context(self) -> list[str]:
+        """Shown under the title in site-wide search, so two guides with the same title are
+        told apart: "Local E-Government Toolkit · Participation and engagement · #275"."""
+        ancestors = list(
+            Page.objects.ancestor_of(self)
+            .filter(depth__gt=2)
+            .order_by("depth")
+            .values_list("title", flat=True)
+        )
+        code = self.indicator.code
+        return [*ancestors, code or self.indicator.name]
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

@@ -193,6 +193,3 @@ class LevelBand(SourcedMixin):
 
     def __str__(self):
         return f"{self.framework.short_name}: {self.name} ({self.range_label})"
-
-
-from toolkit.pages import DimensionPage, IndicatorGuidePage, ToolkitPage, ToolkitSectionPage  # noqa: E402, F401
