@@ -1,12 +1,14 @@
-"""The Elasticsearch document for one published case, and the index that holds it.
+"""The Elasticsearch document of a registered document type, and the index that holds it,
+both built from the indexer (search/registry.py): its text fields, facets and the fields a
+hit shows.
 
-Text is indexed once with the `standard` analyzer and again, as sub-fields, with the built-in
-analyzer of each major case language: a case is searchable by stemmed words whatever language
-it is written in, without trusting `language` to pick a single analyzer."""
+Multilingual text is indexed once with the `standard` analyzer and again, as sub-fields,
+with the built-in analyzer of each major language: a document is searchable by stemmed
+words whatever language it is written in, without trusting `language` to pick one."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from functools import cache
 
 from django.conf import settings
 from django.utils import timezone
@@ -23,10 +25,7 @@ from elasticsearch.dsl import (
     token_filter,
 )
 
-from search.extract import case_fields
-from search.facets import FACETS
-
-# Sub-field name (the case language code) -> Elasticsearch built-in analyzer. Chinese has no
+# Sub-field name (the language code) -> Elasticsearch built-in analyzer. Chinese has no
 # built-in language analyzer; `cjk` (bigrams) is the built-in that handles Han script.
 LANGUAGE_ANALYZERS = {
     "en": "english",
@@ -37,11 +36,12 @@ LANGUAGE_ANALYZERS = {
     "zh": "cjk",
     "pt": "portuguese",
 }
-MULTILINGUAL_FIELDS = ("title", "summary", "body")
 SPELLING_FIELD = "spelling"
+SUGGEST_FIELD = "title_suggest"
+MAX_SUGGEST_INPUTS = 8
 
 # Word shingles, as the phrase suggester's documentation recommends, so "Did you mean"
-# corrections are scored by the word pairs and triples that really occur in cases.
+# corrections are scored by the word pairs and triples that really occur in documents.
 spelling_analyzer = analyzer(
     "spelling_shingles",
     tokenizer="standard",
@@ -51,60 +51,59 @@ spelling_analyzer = analyzer(
     ],
 )
 
-MAX_SUGGEST_INPUTS = 8
-
 
 def multilingual_text(**kwargs) -> Text:
     fields = {code: Text(analyzer=name) for code, name in LANGUAGE_ANALYZERS.items()}
     return Text(analyzer="standard", fields=fields, **kwargs)
 
 
-class CaseDocument(Document):
-    page_id = Integer()
-    title = multilingual_text(copy_to=SPELLING_FIELD)
-    summary = multilingual_text(copy_to=SPELLING_FIELD)
-    body = multilingual_text(copy_to=SPELLING_FIELD)
-    city = Text()
-    place = Text()  # city, country name and region, so "Dakar Senegal" or "Africa" match
-    contact_organisation = Text()
-    themes = Text(multi=True, fields={"keyword": Keyword()})
-    indicator_names = Text(multi=True)
-    spelling = Text(analyzer=spelling_analyzer)
-    title_suggest = Completion()
+def multilingual_fields(indexer) -> tuple[str, ...]:
+    return tuple(field.name for field in indexer.text_fields if field.multilingual)
 
-    # Facets: one field per search.facets.Facet.document_field.
-    indicators = Integer(multi=True)
-    dimensions = Integer(multi=True)
-    country = Keyword()
-    region = Keyword()
-    year_started = Integer()
-    government_level = Keyword()
-    sdgs = Integer(multi=True)
-    language = Keyword()
 
-    status = Keyword()
-    first_published_at = Date()
-    url = Keyword(index=False, doc_values=False)
+@cache
+def _document_class(indexer) -> type[Document]:
+    """An elasticsearch.dsl Document class for the indexer: strict, so a field the indexer
+    did not declare fails loudly instead of being mapped by guess."""
+    fields: dict = {"page_id": Integer(), "published_at": Date()}
+    for field in indexer.text_fields:
+        fields[field.name] = (
+            multilingual_text(copy_to=SPELLING_FIELD) if field.multilingual else Text()
+        )
+    fields[SPELLING_FIELD] = Text(analyzer=spelling_analyzer)
+    fields[SUGGEST_FIELD] = Completion()
+    # Facets: one field per Facet.document_field.
+    for facet in indexer.facets:
+        fields[facet.document_field] = (
+            Integer(multi=facet.multi_valued) if facet.numeric else Keyword()
+        )
+    # What a hit shows and nothing searches: kept in _source only.
+    for name in display_fields(indexer):
+        fields.setdefault(name, Keyword(index=False, doc_values=False))
 
     class Meta:
-        dynamic = MetaField("strict")  # a typo in from_page fails loudly instead of mapping
+        dynamic = MetaField("strict")
 
-    @classmethod
-    def from_page(cls, page) -> CaseDocument:
-        """Build from a CaseStudyPage (read many through search.extract.indexable_cases)."""
-        extracted = case_fields(page)
-        fields = asdict(extracted)
-        del fields["country_name"]  # only the code is a facet; `place` carries the name
-        fields["country"] = extracted.country or None
-        fields["region"] = extracted.region or None
-        document = cls(
-            **fields,
-            place=extracted.place,
-            title_suggest=suggest_inputs(extracted.title),
-            url=page.url,
-        )
-        document.meta.id = page.pk
-        return document
+    return type(f"{indexer.name.title()}Document", (Document,), {**fields, "Meta": Meta})
+
+
+def display_fields(indexer) -> tuple[str, ...]:
+    return tuple(indexer.display_fields)
+
+
+def document_source(indexer, page) -> dict:
+    """The _source of one page: page id, date, text, facet values, display fields and the
+    completion inputs."""
+    document = indexer.document(page)
+    source = {"page_id": document.page_id, "published_at": document.published_at}
+    source.update(document.text)
+    for facet in indexer.facets:
+        value = document.facets.get(facet.document_field)
+        source[facet.document_field] = None if value == "" else value
+    for key, value in document.display.items():
+        source.setdefault(key, value)
+    source[SUGGEST_FIELD] = suggest_inputs(document.text_of("title"))
+    return source
 
 
 def suggest_inputs(title: str) -> list[dict]:
@@ -118,25 +117,26 @@ def suggest_inputs(title: str) -> list[dict]:
     return inputs
 
 
-def facet_field_types() -> dict[str, str]:
-    """Mapping type of each facet's field, so tests can check FACETS and the document agree."""
-    properties = case_index("facet-check").to_dict()["mappings"]["properties"]
-    return {facet.name: properties[facet.document_field]["type"] for facet in FACETS}
+def facet_field_types(indexer) -> dict[str, str]:
+    """Mapping type of each facet's field, so tests can check the facets and the document
+    agree."""
+    properties = document_index(indexer, "facet-check").to_dict()["mappings"]["properties"]
+    return {facet.name: properties[facet.document_field]["type"] for facet in indexer.facets}
 
 
-def alias_name() -> str:
+def alias_name(indexer) -> str:
     """The public name readers and incremental writes use; it points at one concrete index."""
-    return f"{settings.ELASTICSEARCH_INDEX_PREFIX}-cases"
+    return f"{settings.ELASTICSEARCH_INDEX_PREFIX}-{indexer.name}"
 
 
-def new_index_name() -> str:
-    return f"{alias_name()}-{timezone.now():%Y%m%d%H%M%S%f}"
+def new_index_name(indexer) -> str:
+    return f"{alias_name(indexer)}-{timezone.now():%Y%m%d%H%M%S%f}"
 
 
-def case_index(name: str) -> Index:
+def document_index(indexer, name: str) -> Index:
     index = Index(name)
     # One shard: the corpus is small, and one shard keeps scores and spelling statistics
     # exact. Replicas follow the cluster size (none on a single development node).
     index.settings(number_of_shards=1, auto_expand_replicas="0-1")
-    index.document(CaseDocument)
+    index.document(_document_class(indexer))
     return index

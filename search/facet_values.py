@@ -3,27 +3,32 @@ label and keep chosen values the same way."""
 
 from __future__ import annotations
 
-from search.facets import FACETS
 from search.types import FacetValue, SearchRequest
 
 FACET_VALUES_SHOWN = 50
 
 
 def facet_values(
-    request: SearchRequest, counts: dict[str, dict[str, int]], labels: dict[str, dict[str, str]]
+    indexer, request: SearchRequest, counts: dict[str, dict[str, int]]
 ) -> dict[str, list[FacetValue]]:
-    """Counts by facet and value -> ordered FacetValues. A chosen value is always listed, at
-    zero if nothing matches it any more, so the reader can untick it."""
+    """Counts by facet and value -> ordered, labelled FacetValues. A chosen value is always
+    listed, at zero if nothing matches it any more, so the reader can untick it."""
+    wanted = {
+        facet.name: {*counts.get(facet.name, {}), *request.filters.get(facet.name, ())}
+        for facet in indexer.facets
+    }
+    labels = indexer.facet_labels(wanted)
     facets = {}
-    for facet in FACETS:
+    for facet in indexer.facets:
         selected = set(request.filters.get(facet.name, ()))
         values = dict(counts.get(facet.name, {}))
         for value in selected:
             values.setdefault(value, 0)
+        facet_labels = labels.get(facet.name, {})
         items = [
             FacetValue(
                 value=value,
-                label=labels.get(facet.name, {}).get(value, value),
+                label=facet_labels.get(value, value),
                 count=count,
                 selected=value in selected,
             )

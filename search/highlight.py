@@ -41,6 +41,22 @@ def mark(text: str, pattern: re.Pattern) -> str:
     return "".join(out)
 
 
+def word_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """About SNIPPET_RADIUS characters before the match and twice as many after, cut at
+    spaces so a snippet never starts or ends inside a word."""
+    if start - SNIPPET_RADIUS <= 0:
+        first = 0
+    else:
+        space = text.find(" ", start - SNIPPET_RADIUS, start)
+        first = space + 1 if space != -1 else start
+    if end + SNIPPET_RADIUS * 2 >= len(text):
+        last = len(text)
+    else:
+        space = text.rfind(" ", end, end + SNIPPET_RADIUS * 2)
+        last = space if space != -1 else end
+    return first, last
+
+
 def highlight_snippets(query: str, texts: list[str]) -> list[str]:
     pattern = _pattern(query_terms(query))
     if pattern is None:
@@ -51,8 +67,7 @@ def highlight_snippets(query: str, texts: list[str]) -> list[str]:
         match = pattern.search(text)
         if not match:
             continue
-        start = max(0, match.start() - SNIPPET_RADIUS)
-        stop = min(len(text), match.end() + SNIPPET_RADIUS * 2)
+        start, stop = word_bounds(text, match.start(), match.end())
         prefix = "…" if start > 0 else ""
         suffix = "…" if stop < len(text) else ""
         snippets.append(prefix + mark(text[start:stop], pattern) + suffix)

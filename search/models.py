@@ -3,7 +3,8 @@
 Facet values are columns (multi-valued ones are integer lists), so counting every facet is
 one pass over the matching rows with no joins. The text index beside it is per database,
 created by migration 0002: weighted `tsvector` columns with GIN indexes on PostgreSQL, an
-FTS5 table on SQLite. Writes go through search/backends/database_index.py."""
+FTS5 table on SQLite (migration 0003: the text is stemmed per document language before it
+reaches FTS5). Writes go through search/backends/database_index.py."""
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -38,8 +39,13 @@ class FacetCombination(models.Model):
 
 
 class CaseSearchDocument(models.Model):
+    """The row of one indexed page. Its shape is fixed by the facets of the compendium's
+    document type (the `cases` indexer registered by best_practices), the values come from
+    that indexer: search names no page model (search/backends/database_index.py checks that
+    the registered facets fit these columns)."""
+
     page = models.OneToOneField(
-        "best_practices.CaseStudyPage",
+        "wagtailcore.Page",
         on_delete=models.CASCADE,
         primary_key=True,
         related_name="+",
@@ -71,3 +77,24 @@ class CaseSearchDocument(models.Model):
 
     def __str__(self):
         return f"Search document for case {self.page_id}"
+
+
+class SearchTerm(models.Model):
+    """The index's vocabulary, for spelling suggestions ("did you mean"): each distinct word
+    (hyphenated words kept whole, "e-voting") with the number of documents holding it.
+    Candidates for a misspelt word are read by first letter and length, then ranked by edit
+    distance in Python (search/text.py)."""
+
+    term = models.CharField(max_length=40, primary_key=True)
+    key = models.CharField(max_length=40)  # the term without hyphens: "evoting"
+    first = models.CharField(max_length=1)
+    size = models.PositiveSmallIntegerField()  # length of the key
+    document_count = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("search term")
+        verbose_name_plural = _("search terms")
+        indexes = [models.Index(fields=["first", "size"], name="search_term_first_size")]
+
+    def __str__(self):
+        return self.term

@@ -1,8 +1,11 @@
-"""Compendium search on the database's own full-text engine (PostgreSQL text search or
-SQLite FTS5) over the narrow index table search.models.CaseSearchDocument, which
-database_index.py writes. Every facet count and the total come from one statement
-(database_sql.facet_count_sql), the page of hits from the ranking query, the pages from one
-more; answers are cached per index generation (search/result_cache.py)."""
+"""Search on the database's own full-text engine (PostgreSQL text search or SQLite FTS5)
+over the narrow index table search.models.CaseSearchDocument, which database_index.py writes
+from the registered indexer's documents.
+
+A search is three statements on SQLite (every facet count and the total; the ranked page of
+ids; the pages) and four on PostgreSQL, where one more first sets the transaction's planner
+options and parses the words with every language's configuration. Answers are cached by the
+service layer (search/services.py)."""
 
 from __future__ import annotations
 
@@ -10,29 +13,16 @@ from collections.abc import Callable, Iterable
 
 from django.db import connection, transaction
 
-from search import result_cache
+from search import registry
 from search.backends import database_index
-from search.backends.base import SearchBackend
+from search.backends.base import ALL_WORDS, SearchBackend, page_ids
 from search.backends.database_index import TABLE
-from search.backends.database_sql import (
-    Clause,
-    Dialect,
-    dialect,
-    facet_count_sql,
-    words_of,
-)
-from search.extract import body_text
+from search.backends.database_sql import Clause, Dialect, dialect, facet_count_sql
 from search.facet_values import facet_values
-from search.facets import FACETS, FACETS_BY_NAME, Facet
 from search.highlight import highlight_snippets
-from search.labels import facet_labels
+from search.registry import NEWEST
+from search.text import TERM, correct, max_distance, term_key
 from search.types import Hit, SearchRequest, SearchResponse
-
-
-def _case_model():
-    from best_practices.models import CaseStudyPage
-
-    return CaseStudyPage
 
 
 class DatabaseSearchBackend(SearchBackend):
@@ -40,65 +30,43 @@ class DatabaseSearchBackend(SearchBackend):
 
     # Reads -----------------------------------------------------------------------------
 
-    def search(self, request: SearchRequest) -> SearchResponse:
+    def search(self, request: SearchRequest, indexer=None, match: str = ALL_WORDS):
+        indexer = indexer or registry.default()
         sql = dialect()
-        answer = result_cache.cached(sql.vendor, request, lambda: self._answer(sql, request))
-        counts, total, any_word, ids = answer
-        labels = facet_labels({name: list(values) for name, values in counts.items()}, request)
-        pages = _case_model().objects.in_bulk(ids)
+        with transaction.atomic():
+            text = sql.prepare(request.words, match)
+            counts, total = self._counts(indexer, sql, request, text)
+            ids = self._page_ids(indexer, sql, request, text) if total > request.offset else []
+        pages = indexer.model.objects.in_bulk(ids) if ids else {}
         return SearchResponse(
             request=request,
-            hits=[self._hit(pages[pk], request.query) for pk in ids if pk in pages],
+            hits=[self._hit(indexer, pages[pk], request.query) for pk in ids if pk in pages],
             total=total,
-            facets=facet_values(request, counts, labels),
+            facets=facet_values(indexer, request, counts),
             backend=self.name,
-            any_word=any_word,
         )
 
-    def _answer(self, sql: Dialect, request: SearchRequest):
-        """(facet counts, total, whether any word was enough, hit ids of the page)."""
-        operator = "and"
-        with transaction.atomic():
-            sql.tune(has_text=bool(request.query))
-            text = self._text(sql, request, operator)
-            counts, total = self._counts(sql, request, text)
-            if text is not None and not total and request.page == 1:
-                operator = "or"  # no case has every word: fall back to any word, ranked
-                text = self._text(sql, request, operator)
-                counts, total = self._counts(sql, request, text)
-            ids = self._page_ids(sql, request, text)
-        return counts, total, operator == "or", ids
-
-    def _text(self, sql: Dialect, request: SearchRequest, operator: str):
-        """The prepared text query; None when there is no text to match."""
-        return sql.prepare_text(request.query, operator) if words_of(request.query) else None
-
-    def _filter(self, sql: Dialect, facet: Facet, values) -> Clause:
+    def _filter(self, sql: Dialect, facet, values) -> Clause:
         column = facet.document_field
         if facet.multi_valued:
             return sql.list_overlaps(column, [int(value) for value in values])
         typed = [int(value) for value in values] if facet.numeric else list(values)
         return Clause(f"d.{column} IN ({', '.join(['%s'] * len(typed))})", typed)
 
-    def _filters(self, sql: Dialect, filters: dict) -> Clause:
-        clauses = [
-            self._filter(sql, FACETS_BY_NAME[name], values) for name, values in filters.items()
-        ]
-        return Clause(
-            " AND ".join(clause.sql for clause in clauses),
-            [param for clause in clauses for param in clause.params],
-        )
-
-    def _counts(self, sql: Dialect, request: SearchRequest, text: str | None):
-        """Counts for every facet and the total, from one statement (facet_count_sql)."""
-        if text == "":
-            return {facet.name: {} for facet in FACETS}, 0
-        flags = {
-            name: self._filter(sql, FACETS_BY_NAME[name], values)
+    def _flags(self, indexer, sql: Dialect, request: SearchRequest) -> dict[str, Clause]:
+        facets = indexer.facets_by_name
+        return {
+            name: self._filter(sql, facets[name], values)
             for name, values in request.filters.items()
+            if name in facets and values
         }
-        statement, params = facet_count_sql(sql, text, flags)
-        counts: dict[str, dict[str, int]] = {facet.name: {} for facet in FACETS}
+
+    def _counts(self, indexer, sql: Dialect, request: SearchRequest, text: str | None):
+        """Counts for every facet and the total, from one statement (facet_count_sql)."""
+        counts: dict[str, dict[str, int]] = {facet.name: {} for facet in indexer.facets}
+        if text == "":
+            return counts, 0
+        statement, params = facet_count_sql(indexer, sql, text, self._flags(indexer, sql, request))
         total = 0
         with connection.cursor() as cursor:
             cursor.execute(statement, params)
@@ -109,14 +77,16 @@ class DatabaseSearchBackend(SearchBackend):
                     counts[name][value] = int(count)
         return counts, total
 
-    def _page_ids(self, sql: Dialect, request: SearchRequest, text: str | None) -> list[int]:
+    def _page_ids(self, indexer, sql: Dialect, request: SearchRequest, text) -> list[int]:
         start, stop = request.offset, request.offset + request.per_page
-        if text == "":
-            return []
-        filters = self._filters(sql, request.filters)
-        if text is not None and request.sort == "relevance":
+        clauses = list(self._flags(indexer, sql, request).values())
+        filters = Clause(
+            " AND ".join(clause.sql for clause in clauses),
+            [param for clause in clauses for param in clause.params],
+        )
+        if text is not None and request.sort != NEWEST:
             return sql.ranked_ids(text, filters, start, stop)
-        conditions = [clause for clause in (filters,) if clause.sql]
+        conditions = [filters] if filters.sql else []
         if text is not None:
             conditions.insert(0, sql.text_condition(text))
         where = " AND ".join(clause.sql for clause in conditions) or "1 = 1"
@@ -128,38 +98,63 @@ class DatabaseSearchBackend(SearchBackend):
             )
             return [row[0] for row in cursor.fetchall()]
 
-    def _hit(self, page, query: str) -> Hit:
-        return Hit(
-            page_id=page.pk,
-            title=page.title,
-            url=page.url,
-            summary=page.summary,
-            country=str(page.country),
-            country_name=str(page.country.name),
-            city=page.city,
-            year_started=page.year_started,
-            government_level=page.government_level,
-            language=page.language,
-            highlights=highlight_snippets(query, [page.summary, body_text(page)]) if query else [],
-        )
+    def _hit(self, indexer, page, query: str) -> Hit:
+        highlights = highlight_snippets(query, indexer.highlight_texts(page)) if query else []
+        return Hit.from_display(page.pk, indexer.display(page), highlights=highlights)
 
-    def suggest(self, prefix: str, limit: int = 8) -> list[str]:
-        """Titles for search-as-you-type, from Wagtail's autocomplete index of cases."""
+    def spelling(self, query: str, indexer=None) -> str:
+        """Each word of the query that the index does not hold is replaced by the closest
+        term of its vocabulary (search.models.SearchTerm): one statement reads the candidates
+        (same first letter or same second letter, length within the allowed distance)."""
+        from django.db.models import Q
+
+        from search.models import SearchTerm
+
+        words = TERM.findall(query.lower())
+        if not words:
+            return ""
+        wanted = Q()
+        for word in words:
+            key = term_key(word)
+            limit = max_distance(key)
+            wanted |= Q(
+                first__in={key[0], key[1:2] or key[0]},
+                size__gte=len(key) - limit,
+                size__lte=len(key) + limit,
+            )
+        candidates = list(
+            SearchTerm.objects.filter(wanted).values_list("term", "key", "document_count")
+        )
+        corrected = [correct(word, candidates) for word in words]
+        return " ".join(corrected) if corrected != words else ""
+
+    def suggest(self, prefix: str, indexer=None, limit: int = 8) -> list[str]:
+        """Titles for search-as-you-type, from Wagtail's autocomplete index; the prefix is
+        reduced to its words (never query syntax)."""
         from wagtail.search.backends import get_search_backend
 
-        prefix = prefix.strip()
-        if len(prefix) < 2:
+        from search.types import words_of
+
+        indexer = indexer or registry.default()
+        words = words_of(prefix)
+        if not words or len("".join(words)) < 2:
             return []
-        results = get_search_backend().autocomplete(prefix, _case_model().objects.live().public())
-        return [page.title for page in results[:limit]]
+        # Wagtail's index filters on its declared filter fields only (not alias_of): alias
+        # pages are dropped here, and a title shows once.
+        pages = indexer.model.objects.live().public()
+        titles: list[str] = []
+        for page in get_search_backend().autocomplete(" ".join(words), pages)[: limit * 2]:
+            if page.alias_of_id is None and page.title not in titles:
+                titles.append(page.title)
+        return titles[:limit]
 
     # Writes ----------------------------------------------------------------------------
 
-    def index_cases(self, cases: Iterable) -> None:
-        database_index.index_cases(cases)
+    def index(self, pages: Iterable, indexer=None) -> int:
+        return database_index.index(indexer or registry.default(), page_ids(pages))
 
-    def remove_cases(self, page_ids: Iterable[int]) -> None:
-        database_index.remove_cases(page_ids)
+    def remove(self, pages: Iterable, indexer=None) -> None:
+        database_index.remove(page_ids(pages))
 
-    def rebuild(self, progress: Callable[[int], None] | None = None) -> int:
-        return database_index.rebuild(progress)
+    def rebuild(self, indexer=None, progress: Callable[[int], None] | None = None) -> int:
+        return database_index.rebuild(indexer or registry.default(), progress)

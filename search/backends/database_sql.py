@@ -1,32 +1,27 @@
 """The SQL of the database search backend: what differs between PostgreSQL (text search
 with GIN indexes) and SQLite (FTS5) lives in the two dialects; the facet count statement is
-shared. Identifiers come from constants and the facet list; every value is a bound
-parameter."""
+shared. Identifiers come from constants and the indexer's facets; every value is a bound
+parameter, and the text a reader types reaches either engine only as words
+(search.types.words_of), never as query syntax."""
 
 from __future__ import annotations
 
-import re
 from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 
 from django.db import connection
 
-from search.backends import database_index
-from search.backends.database_index import COMBINATION_TABLE, FTS_TABLE, TABLE
-from search.facets import FACETS
+from search.backends.base import ALL_WORDS
+from search.backends.database_index import COMBINATION_TABLE, FTS_TABLE, TABLE, single_valued
+from search.text import all_configs, query_parses
 
-SINGLE_VALUED = tuple(facet for facet in FACETS if not facet.multi_valued)
-# Relevance on PostgreSQL: cases whose title, summary, place or themes match come first,
-# ranked on that inline `head` vector; the best RESCORE_WINDOW of them are then re-ranked on
+# Relevance on PostgreSQL: documents whose head (title, summary, place, themes) matches come
+# first, ranked on that inline `head` vector; the best RESCORE_WINDOW of them are re-ranked on
 # the full vector. Ranking every match on the full (out-of-line) vector would read every
 # matching body: a third of a second for a word in most cases of a 100,000-case corpus.
 RESCORE_WINDOW = 100
-# SQLite FTS5 bm25 column weights: title, summary, extra (place, themes, indicators), body.
-SQLITE_WEIGHTS = (10.0, 4.0, 2.0, 1.0)
-
-
-def words_of(query: str) -> list[str]:
-    return re.findall(r"\w+", query.lower())
+# SQLite FTS5 bm25 column weights: a (title), b (summary, place, themes), c (body), d (rest).
+SQLITE_WEIGHTS = (10.0, 4.0, 1.0, 2.0)
 
 
 @dataclass
@@ -40,12 +35,10 @@ class Dialect(ABC):
 
     vendor = ""
 
-    def tune(self, has_text: bool) -> None:  # noqa: B027 (optional: most dialects need none)
-        """Settings for this search's transaction."""
-
     @abstractmethod
-    def prepare_text(self, query: str, operator: str) -> str:
-        """The words as this engine's query ("" when nothing can match)."""
+    def prepare(self, words: list[str], match: str) -> str | None:
+        """Set this transaction up for a search and turn the words into this engine's text
+        query: None without words, "" when nothing can match. At most one statement."""
 
     @abstractmethod
     def text_condition(self, text: str) -> Clause:
@@ -62,44 +55,39 @@ class Dialect(ABC):
 
     @abstractmethod
     def ranked_ids(self, text: str, filters: Clause, start: int, stop: int) -> list[int]:
-        """Page ids in relevance order."""
+        """Page ids in relevance order: one statement."""
 
 
 class PostgresDialect(Dialect):
     vendor = "postgresql"
 
-    def tune(self, has_text: bool) -> None:
-        """JIT compilation costs more than these short queries (it would start on the
-        estimated cost of counting a large corpus and add a tenth of a second). With text,
-        the planner cannot tell that a sequential scan would read every out-of-line vector;
-        the GIN index answers in a fraction of the time."""
-        statements = ["SET LOCAL jit = off"]
-        if has_text:
-            statements.append("SET LOCAL enable_seqscan = off")
-        with connection.cursor() as cursor:
-            for statement in statements:
-                cursor.execute(statement)
+    def prepare(self, words: list[str], match: str) -> str | None:
+        """One statement sets the transaction's planner options and parses the words.
 
-    def prepare_text(self, query: str, operator: str) -> str:
-        """The query as tsquery text, parsed with every language's configuration at once
-        (stems of any case language match) and passed back as a constant, so the planner
-        sees the real words and estimates their frequency."""
-        words = words_of(query)
+        JIT compilation costs more than these short queries (it would start on the estimated
+        cost of counting a large corpus and add a tenth of a second). With text, the planner
+        cannot tell that a sequential scan would read every out-of-line vector; the GIN
+        index answers in a fraction of the time. The words are parsed with every language's
+        configuration at once (stems of any document language match), distinct parses only,
+        and passed back as a constant, so the planner sees the real words."""
+        settings = "set_config('jit', 'off', true)"
         if not words:
-            return ""
-        text = " ".join(words) if operator == "and" else " or ".join(words)
-        function = "plainto_tsquery" if operator == "and" else "websearch_to_tsquery"
-        configs = sorted({*database_index.POSTGRES_CONFIGS.values(), database_index.DEFAULT_CONFIG})
+            with connection.cursor() as cursor:
+                cursor.execute(f"SELECT {settings}")
+            return None
+        text = " ".join(words) if match == ALL_WORDS else " or ".join(words)
+        function = "plainto_tsquery" if match == ALL_WORDS else "websearch_to_tsquery"
         with connection.cursor() as cursor:
-            # Distinct parses only: most configurations read most words alike, and each
-            # repeated alternative would be one more GIN lookup.
             cursor.execute(
-                f"SELECT DISTINCT CAST({function}(CAST(config AS regconfig), %s) AS text) "
-                "FROM unnest(CAST(%s AS text[])) AS config",
-                [text, "{" + ",".join(configs) + "}"],
+                f"SELECT {settings}, set_config('enable_seqscan', 'off', true), "
+                f"(SELECT string_agg('( ' || parsed || ' )', ' | ' ORDER BY parsed) FROM "
+                f"(SELECT DISTINCT CAST({function}(CAST(config AS regconfig), %s) AS text) "
+                "AS parsed FROM unnest(CAST(%s AS text[])) AS config) AS parses "
+                "WHERE parsed <> '')",
+                [text, "{" + ",".join(all_configs()) + "}"],
             )
-            parsed = sorted(row[0] for row in cursor.fetchall() if row[0])
-        return " | ".join(f"( {query} )" for query in parsed)
+            parsed = cursor.fetchone()[-1]
+        return parsed or ""
 
     def text_condition(self, text: str) -> Clause:
         return Clause("d.vector @@ CAST(%s AS tsquery)", [text])
@@ -130,54 +118,70 @@ class PostgresDialect(Dialect):
         ]
 
     def ranked_ids(self, text: str, filters: Clause, start: int, stop: int) -> list[int]:
+        """One statement: head matches ranked on the inline head vector (the best
+        RESCORE_WINDOW re-ranked on the full vector), then, only when they run out before
+        this page ends, documents that match in the full vector only. The body-only branch
+        is guarded by a one-time condition on the head count, so PostgreSQL skips it when
+        the head matches fill the page."""
         where = f" AND {filters.sql}" if filters.sql else ""
+        query = "CAST(%s AS tsquery)"
+        statement = (
+            f"WITH head AS MATERIALIZED (SELECT d.page_id, ts_rank(d.head, {query}) AS rank "
+            f"FROM {TABLE} d WHERE d.head @@ {query}{where} "
+            "ORDER BY rank DESC, d.page_id LIMIT %s), "
+            "numbered AS (SELECT page_id, row_number() OVER (ORDER BY rank DESC, page_id) AS n "
+            "FROM head) "
+            "SELECT page_id FROM ("
+            f"SELECT n.page_id, CASE WHEN n.n <= %s THEN 0 ELSE 1 END AS tier, "
+            f"CASE WHEN n.n <= %s THEN ts_rank(d.vector, {query}) ELSE 0 END AS score, "
+            "CASE WHEN n.n <= %s THEN 0 ELSE n.n END AS position "
+            f"FROM numbered n JOIN {TABLE} d ON d.page_id = n.page_id "
+            "UNION ALL SELECT * FROM ("
+            f"SELECT d.page_id, 2, ts_rank(d.vector, {query}), 0 FROM {TABLE} d "
+            f"WHERE (SELECT COUNT(*) FROM head) < %s AND d.vector @@ {query} "
+            f"AND NOT d.head @@ {query}{where} "
+            "ORDER BY 3 DESC, d.page_id LIMIT %s) AS body"
+            ") AS ranked ORDER BY tier, score DESC, position, page_id LIMIT %s OFFSET %s"
+        )
+        window = RESCORE_WINDOW
+        params = [
+            text,
+            text,
+            *filters.params,
+            max(stop, window),
+            window,
+            window,
+            text,
+            window,
+            text,
+            stop,
+            text,
+            text,
+            *filters.params,
+            stop,
+            stop - start,
+            start,
+        ]
         with connection.cursor() as cursor:
-            limit = max(stop, RESCORE_WINDOW)
-            cursor.execute(
-                f"SELECT d.page_id FROM {TABLE} d "
-                f"WHERE d.head @@ CAST(%s AS tsquery){where} "
-                "ORDER BY ts_rank(d.head, CAST(%s AS tsquery)) DESC, d.page_id LIMIT %s",
-                [text, *filters.params, text, limit],
-            )
-            head_ids = [row[0] for row in cursor.fetchall()]
-            window = head_ids[:RESCORE_WINDOW]
-            if window:
-                cursor.execute(
-                    f"SELECT d.page_id FROM {TABLE} d WHERE d.page_id = ANY(%s) "
-                    "ORDER BY ts_rank(d.vector, CAST(%s AS tsquery)) DESC, d.page_id",
-                    [window, text],
-                )
-                head_ids[: len(window)] = [row[0] for row in cursor.fetchall()]
-            ids = head_ids[start:stop]
-            if len(head_ids) >= stop:
-                return ids
-            # Every head match was fetched (limit >= stop) and they run out on this page: the
-            # rest of it comes from cases that match in the body only.
-            head_total = len(head_ids)
-            cursor.execute(
-                f"SELECT d.page_id FROM {TABLE} d WHERE d.vector @@ CAST(%s AS tsquery) "
-                f"AND NOT d.head @@ CAST(%s AS tsquery){where} "
-                "ORDER BY ts_rank(d.vector, CAST(%s AS tsquery)) DESC, d.page_id "
-                "LIMIT %s OFFSET %s",
-                [
-                    text,
-                    text,
-                    *filters.params,
-                    text,
-                    stop - max(start, head_total),
-                    max(0, start - head_total),
-                ],
-            )
-            return ids + [row[0] for row in cursor.fetchall()]
+            cursor.execute(statement, params)
+            return [row[0] for row in cursor.fetchall()]
 
 
 class SqliteDialect(Dialect):
     vendor = "sqlite"
 
-    def prepare_text(self, query: str, operator: str) -> str:
-        """An FTS5 query of quoted words: nothing a reader types is FTS5 syntax."""
-        words = [f'"{word}"' for word in words_of(query)]
-        return (" " if operator == "and" else " OR ").join(words)
+    def prepare(self, words: list[str], match: str) -> str | None:
+        """An FTS5 query of quoted stems, one parse per language ORed, as PostgreSQL reads
+        them; no statement. Words are letters and digits only, so quoting is enough to keep
+        anything a reader types from being FTS5 syntax."""
+        if not words:
+            return None
+        parses = query_parses(words)
+        if match != ALL_WORDS:
+            stems = sorted({stem for parse in parses for stem in parse})
+            return " OR ".join(f'"{stem}"' for stem in stems)
+        groups = [" AND ".join(f'"{stem}"' for stem in parse) for parse in parses]
+        return " OR ".join(f"({group})" for group in groups)
 
     def text_condition(self, text: str) -> Clause:
         return Clause(
@@ -211,13 +215,14 @@ class SqliteDialect(Dialect):
             return [row[0] for row in cursor.fetchall()]
 
 
-def facet_count_sql(sql: Dialect, text: str | None, flags: dict[str, Clause]):
-    """Every facet counted over the cases that match the text and every *other* facet's
+def facet_count_sql(indexer, sql: Dialect, text: str | None, flags: dict[str, Clause]):
+    """Every facet counted over the documents that match the text and every *other* facet's
     filter, so choosing a value never hides its siblings; plus the total. One statement:
     `matched` holds the text matches that fail at most one filter, with a 0/1 flag per filter
     (f0, f1, ...); `main` is the rows that pass them all; `combos` groups `main` by facet
     combination (one integer: search.models.FacetCombination), so the single-valued facets
     are summed from a few thousand combinations, not from every row."""
+    facets = indexer.facets
     names = list(flags)
     flag_sql = [f"CASE WHEN {flag.sql} THEN 1 ELSE 0 END" for flag in flags.values()]
     flag_params = [param for flag in flags.values() for param in flag.params]
@@ -238,7 +243,7 @@ def facet_count_sql(sql: Dialect, text: str | None, flags: dict[str, Clause]):
             params.extend(param for clause in kept for param in clause.params)
         conditions.append("(" + " OR ".join(alternatives) + ")")
     columns = ["d.combination_id"]
-    columns += [f"d.{facet.document_field}" for facet in FACETS if facet.multi_valued]
+    columns += [f"d.{facet.document_field}" for facet in facets if facet.multi_valued]
     columns += [f"{flag} AS f{number}" for number, flag in enumerate(flag_sql)]
     ctes = [
         f"matched AS MATERIALIZED (SELECT {', '.join(columns)} FROM {TABLE} d "
@@ -249,10 +254,10 @@ def facet_count_sql(sql: Dialect, text: str | None, flags: dict[str, Clause]):
         every_flag = " AND ".join(f"f{number} = 1" for number in range(len(flags)))
         ctes.append(f"main AS MATERIALIZED (SELECT * FROM matched WHERE {every_flag})")
         main = "main"
-    ctes.append(f"combos AS MATERIALIZED ({_by_combination(main)})")
+    ctes.append(f"combos AS MATERIALIZED ({_by_combination(indexer, main)})")
     branches = ["SELECT '_total', NULL, COALESCE(SUM(n), 0) FROM combos"]
     unfiltered_lists = []
-    for facet in FACETS:
+    for facet in facets:
         column = facet.document_field
         if facet.name not in flags:
             if facet.multi_valued:
@@ -271,16 +276,16 @@ def facet_count_sql(sql: Dialect, text: str | None, flags: dict[str, Clause]):
         else:
             branches.append(
                 f"SELECT '{facet.name}', CAST({column} AS TEXT), SUM(n) "
-                f"FROM ({_by_combination(chosen)}) AS chosen GROUP BY {column}"
+                f"FROM ({_by_combination(indexer, chosen)}) AS chosen GROUP BY {column}"
             )
     if unfiltered_lists:
         branches.extend(sql.list_counts(unfiltered_lists, main))
     return f"WITH {', '.join(ctes)} {' UNION ALL '.join(branches)}", params
 
 
-def _by_combination(source: str) -> str:
+def _by_combination(indexer, source: str) -> str:
     """Rows of `source` counted per facet combination, with the combination's values."""
-    singles = ", ".join(f"c.{facet.document_field}" for facet in SINGLE_VALUED)
+    singles = ", ".join(f"c.{facet.document_field}" for facet in single_valued(indexer))
     return (
         f"SELECT {singles}, counted.n FROM (SELECT combination_id, COUNT(*) AS n "
         f"FROM {source} AS rows GROUP BY combination_id) AS counted "

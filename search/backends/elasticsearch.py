@@ -18,46 +18,25 @@ from django.utils.safestring import mark_safe
 from elasticsearch import Elasticsearch, NotFoundError, helpers
 from elasticsearch.dsl import Q, Search
 
-from search.backends.base import SearchBackend
+from search import registry, result_cache
+from search.backends.base import ALL_WORDS, SearchBackend, page_ids
 from search.documents import (
     LANGUAGE_ANALYZERS,
-    MULTILINGUAL_FIELDS,
     SPELLING_FIELD,
-    CaseDocument,
+    SUGGEST_FIELD,
     alias_name,
-    case_index,
+    display_fields,
+    document_index,
+    document_source,
+    multilingual_fields,
     new_index_name,
 )
-from search.extract import batches, indexable_cases
 from search.facet_values import FACET_VALUES_SHOWN, facet_values
-from search.facets import FACETS, FACETS_BY_NAME, Facet
-from search.labels import facet_labels
-from search.types import MAX_QUERY_LENGTH, Hit, SearchRequest, SearchResponse
+from search.registry import NEWEST, Facet, batches
+from search.types import Hit, SearchRequest, SearchResponse, words_of
 
 logger = logging.getLogger(__name__)
 
-# Text fields and their boosts; the multilingual ones are also searched in every language
-# sub-field (title.en, title.fr, ...).
-TEXT_FIELDS = {
-    "title": 4,
-    "summary": 2,
-    "body": 1,
-    "themes": 2,
-    "indicator_names": 2,
-    "place": 2,
-    "contact_organisation": 1,
-}
-HIT_SOURCE_FIELDS = [
-    "page_id",
-    "title",
-    "url",
-    "summary",
-    "country",
-    "city",
-    "year_started",
-    "government_level",
-    "language",
-]
 HIGHLIGHT_FIELDS = {
     "summary": {"number_of_fragments": 0},  # short: the whole summary, marked
     "body": {"fragment_size": 160, "number_of_fragments": 2},
@@ -70,26 +49,28 @@ REBUILD_BATCH_SIZE = 200
 # Request bodies ------------------------------------------------------------------------
 
 
-def search_fields() -> list[str]:
+def search_fields(indexer) -> list[str]:
     fields = []
-    for name, boost in TEXT_FIELDS.items():
-        names = [name]
-        if name in MULTILINGUAL_FIELDS:
-            names += [f"{name}.{code}" for code in LANGUAGE_ANALYZERS]
-        fields += [f"{field}^{boost}" if boost != 1 else field for field in names]
+    multilingual = multilingual_fields(indexer)
+    for field in indexer.text_fields:
+        names = [field.name]
+        if field.name in multilingual:
+            names += [f"{field.name}.{code}" for code in LANGUAGE_ANALYZERS]
+        fields += [f"{name}^{field.boost}" if field.boost != 1 else name for name in names]
     return fields
 
 
-def text_query(query: str) -> Q:
-    """cross_fields treats a case's fields as one text (a word may be in the title, another
-    in the body); fields are grouped by analyzer, so each language scores on its own stems.
-    Short queries need every word, longer ones three quarters of them."""
+def text_query(indexer, request: SearchRequest, match: str = ALL_WORDS) -> Q:
+    """cross_fields treats a document's fields as one text (a word may be in the title,
+    another in the body); fields are grouped by analyzer, so each language scores on its own
+    stems. Every word is required, as on the database backend; the service layer asks again
+    with any word when nothing has them all. Only the words are sent (never query syntax)."""
     return Q(
         "multi_match",
-        query=query,
+        query=" ".join(request.words),
         type="cross_fields",
-        fields=search_fields(),
-        minimum_should_match="2<75%",
+        fields=search_fields(indexer),
+        operator="and" if match == ALL_WORDS else "or",
     )
 
 
@@ -98,12 +79,13 @@ def facet_filter(facet: Facet, values: Iterable[str]) -> Q:
     return Q("terms", **{facet.document_field: terms})
 
 
-def filters_query(filters: Mapping[str, Iterable[str]]) -> Q:
+def filters_query(indexer, filters: Mapping[str, Iterable[str]]) -> Q:
     """AND across facets, OR within one (a `terms` query); match_all when nothing applies."""
+    facets = indexer.facets_by_name
     clauses = [
-        facet_filter(FACETS_BY_NAME[name], values)
+        facet_filter(facets[name], values)
         for name, values in filters.items()
-        if name in FACETS_BY_NAME and values
+        if name in facets and values
     ]
     return Q("bool", filter=clauses) if clauses else Q("match_all")
 
@@ -114,15 +96,17 @@ def _terms_order(facet: Facet):
     return {"_key": "asc"}
 
 
-def build_search_body(request: SearchRequest) -> dict:
+def build_search_body(request: SearchRequest, indexer=None, match: str = ALL_WORDS) -> dict:
+    indexer = indexer or registry.default()
+    has_words = bool(request.words)
     search = Search().query(
-        "bool", must=[text_query(request.query) if request.query else Q("match_all")]
+        "bool", must=[text_query(indexer, request, match) if has_words else Q("match_all")]
     )
     if request.filters:
-        search = search.post_filter(filters_query(request.filters))
-    for facet in FACETS:
+        search = search.post_filter(filters_query(indexer, request.filters))
+    for facet in indexer.facets:
         bucket = search.aggs.bucket(
-            facet.name, "filter", filter=filters_query(request.without(facet.name))
+            facet.name, "filter", filter=filters_query(indexer, request.without(facet.name))
         )
         bucket.bucket(
             "values",
@@ -142,11 +126,12 @@ def build_search_body(request: SearchRequest) -> dict:
                 include=include,
                 size=len(include),
             )
-    newest = [{"first_published_at": {"order": "desc"}}, {"page_id": {"order": "desc"}}]
-    search = search.sort(*(newest if request.sort == "newest" else ["_score", *newest]))
+    newest = [{"published_at": {"order": "desc"}}, {"page_id": {"order": "desc"}}]
+    relevance = has_words and request.sort != NEWEST
+    search = search.sort(*(["_score", *newest] if relevance else newest))
     search = search[request.offset : request.offset + request.per_page]
-    search = search.source(HIT_SOURCE_FIELDS).extra(track_total_hits=True)
-    if request.query:
+    search = search.source(["page_id", *display_fields(indexer)]).extra(track_total_hits=True)
+    if has_words:
         search = search.highlight_options(
             encoder="html", pre_tags=["<mark>"], post_tags=["</mark>"]
         )
@@ -157,7 +142,7 @@ def build_search_body(request: SearchRequest) -> dict:
             search = search.highlight(field, matched_fields=matched, **options)
         search = search.suggest(
             SPELLING_SUGGESTION,
-            request.query,
+            " ".join(request.words),
             phrase={
                 "field": SPELLING_FIELD,
                 "size": 1,
@@ -168,9 +153,10 @@ def build_search_body(request: SearchRequest) -> dict:
     return search.to_dict()
 
 
-def build_index_body() -> dict:
-    """Settings and mappings of a concrete case index (the name does not change the body)."""
-    return case_index(alias_name()).to_dict()
+def build_index_body(indexer=None) -> dict:
+    """Settings and mappings of a concrete index (the name does not change the body)."""
+    indexer = indexer or registry.default()
+    return document_index(indexer, alias_name(indexer)).to_dict()
 
 
 def build_suggest_body(prefix: str, limit: int = 8) -> dict:
@@ -180,7 +166,7 @@ def build_suggest_body(prefix: str, limit: int = 8) -> dict:
         "suggest": {
             TITLE_SUGGESTION: {
                 "prefix": prefix,
-                "completion": {"field": "title_suggest", "size": limit, "skip_duplicates": True},
+                "completion": {"field": SUGGEST_FIELD, "size": limit, "skip_duplicates": True},
             }
         },
     }
@@ -189,9 +175,9 @@ def build_suggest_body(prefix: str, limit: int = 8) -> dict:
 # Responses -----------------------------------------------------------------------------
 
 
-def _facet_counts(aggregations: Mapping, request: SearchRequest) -> dict[str, dict[str, int]]:
+def _facet_counts(indexer, aggregations: Mapping, request: SearchRequest):
     counts = {}
-    for facet in FACETS:
+    for facet in indexer.facets:
         aggregation = aggregations.get(facet.name, {})
         values = {
             str(bucket["key"]): bucket["doc_count"]
@@ -199,8 +185,6 @@ def _facet_counts(aggregations: Mapping, request: SearchRequest) -> dict[str, di
         }
         for bucket in aggregation.get("selected", {}).get("buckets", []):
             values[str(bucket["key"])] = bucket["doc_count"]
-        for value in request.filters.get(facet.name, ()):
-            values.setdefault(value, 0)  # a chosen value stays visible at zero
         counts[facet.name] = values
     return counts
 
@@ -215,18 +199,12 @@ def _safe_fragment(fragment: str) -> str:
 
 
 def map_hit(raw: Mapping) -> Hit:
-    source = raw.get("_source", {})
+    source = dict(raw.get("_source", {}))
     highlight = raw.get("highlight", {})
-    return Hit(
-        page_id=int(source.get("page_id") or raw["_id"]),
-        title=source.get("title", ""),
-        url=source.get("url", ""),
-        summary=source.get("summary", ""),
-        country=source.get("country", ""),
-        city=source.get("city", ""),
-        year_started=source.get("year_started"),
-        government_level=source.get("government_level", ""),
-        language=source.get("language", ""),
+    page_id = int(source.pop("page_id", None) or raw["_id"])
+    return Hit.from_display(
+        page_id,
+        source,
         highlights=[
             _safe_fragment(fragment)
             for field in HIGHLIGHT_FIELDS
@@ -236,26 +214,29 @@ def map_hit(raw: Mapping) -> Hit:
     )
 
 
-def _spelling_suggestion(body: Mapping, query: str) -> str:
+def _spelling_suggestion(body: Mapping, request: SearchRequest) -> str:
+    asked = " ".join(request.words)
     for entry in body.get("suggest", {}).get(SPELLING_SUGGESTION, []):
         for option in entry.get("options", []):
-            if option["text"].casefold() != query.casefold():
+            if option["text"].casefold() != asked.casefold():
                 return option["text"]
     return ""
 
 
-def map_search_response(request: SearchRequest, body: Mapping, backend: str = "") -> SearchResponse:
+def map_search_response(
+    request: SearchRequest, body: Mapping, backend: str = "", indexer=None
+) -> SearchResponse:
     """A SearchResponse from an Elasticsearch search response body."""
+    indexer = indexer or registry.default()
     hits = body.get("hits", {})
     total = hits.get("total", 0)
-    counts = _facet_counts(body.get("aggregations", {}), request)
-    labels = facet_labels({name: list(values) for name, values in counts.items()})
+    counts = _facet_counts(indexer, body.get("aggregations", {}), request)
     return SearchResponse(
         request=request,
         hits=[map_hit(raw) for raw in hits.get("hits", [])],
         total=total["value"] if isinstance(total, Mapping) else int(total),
-        facets=facet_values(request, counts, labels),
-        suggestion=_spelling_suggestion(body, request.query) if request.query else "",
+        facets=facet_values(indexer, request, counts),
+        suggestion=_spelling_suggestion(body, request) if request.words else "",
         backend=backend,
     )
 
@@ -273,12 +254,6 @@ def map_suggest_response(body: Mapping) -> list[str]:
 # Backend -------------------------------------------------------------------------------
 
 
-def _case_model():
-    from best_practices.models import CaseStudyPage
-
-    return CaseStudyPage
-
-
 def _body(response) -> Mapping:
     return getattr(response, "body", response)
 
@@ -292,7 +267,7 @@ class ElasticsearchSearchBackend(SearchBackend):
         tests; the client is otherwise made on first use, so importing needs no server."""
         self._client = client
         self._bulk = bulk or helpers.bulk
-        self._index_ready = False
+        self._index_ready: set[str] = set()
 
     @property
     def client(self) -> Elasticsearch:
@@ -304,21 +279,25 @@ class ElasticsearchSearchBackend(SearchBackend):
 
     # Reads ---------------------------------------------------------------------------
 
-    def search(self, request: SearchRequest) -> SearchResponse:
+    def search(self, request: SearchRequest, indexer=None, match: str = ALL_WORDS):
+        indexer = indexer or registry.default()
         try:
-            response = self.client.search(index=alias_name(), body=build_search_body(request))
+            response = self.client.search(
+                index=alias_name(indexer), body=build_search_body(request, indexer, match)
+            )
         except NotFoundError:
-            logger.warning("Search index %s is missing: run a rebuild.", alias_name())
-            return map_search_response(request, {}, backend=self.name)
-        return map_search_response(request, _body(response), backend=self.name)
+            logger.warning("Search index %s is missing: run a rebuild.", alias_name(indexer))
+            return map_search_response(request, {}, backend=self.name, indexer=indexer)
+        return map_search_response(request, _body(response), backend=self.name, indexer=indexer)
 
-    def suggest(self, prefix: str, limit: int = 8) -> list[str]:
-        prefix = " ".join(prefix.split())[:MAX_QUERY_LENGTH]
+    def suggest(self, prefix: str, indexer=None, limit: int = 8) -> list[str]:
+        indexer = indexer or registry.default()
+        prefix = " ".join(words_of(prefix))
         if len(prefix) < 2:
             return []
         try:
             response = self.client.search(
-                index=alias_name(), body=build_suggest_body(prefix, limit)
+                index=alias_name(indexer), body=build_suggest_body(prefix, limit)
             )
         except NotFoundError:
             return []
@@ -326,50 +305,57 @@ class ElasticsearchSearchBackend(SearchBackend):
 
     # Writes --------------------------------------------------------------------------
 
-    def ensure_index(self) -> str:
+    def ensure_index(self, indexer) -> str:
         """Create a first index behind the alias unless the alias exists: incremental writes
         before any rebuild must not auto-create an index with a guessed mapping."""
-        alias = alias_name()
-        if self._index_ready or self.client.indices.exists_alias(name=alias):
-            self._index_ready = True
+        alias = alias_name(indexer)
+        if alias in self._index_ready or self.client.indices.exists_alias(name=alias):
+            self._index_ready.add(alias)
             return alias
-        body = build_index_body()
+        body = build_index_body(indexer)
         self.client.indices.create(
-            index=new_index_name(),
+            index=new_index_name(indexer),
             settings=body["settings"],
             mappings=body["mappings"],
             aliases={alias: {}},
         )
-        self._index_ready = True
+        self._index_ready.add(alias)
         return alias
 
-    def _index_actions(self, index: str, pages: Iterable) -> Iterator[dict]:
+    def _index_actions(self, indexer, index: str, pages: Iterable) -> Iterator[dict]:
         for page in pages:
             yield {
                 "_op_type": "index",
                 "_index": index,
                 "_id": page.pk,
-                "_source": CaseDocument.from_page(page).to_dict(),
+                "_source": document_source(indexer, page),
             }
 
-    def index_cases(self, cases: Iterable) -> None:
-        """Index what is published now (reloaded from the database); cases that are no longer
-        live or public are removed instead, so callers can pass any changed case."""
-        ids = {case.pk for case in cases}
+    def index(self, pages: Iterable, indexer=None) -> int:
+        """Index what is published now (reloaded from the database); pages that are no
+        longer indexable are removed instead, so callers can pass any changed page."""
+        indexer = indexer or registry.default()
+        ids = set(page_ids(pages))
         if not ids:
-            return
-        pages = list(indexable_cases().filter(pk__in=ids))
-        if pages:
-            self._bulk(self.client, self._index_actions(self.ensure_index(), pages))
-        self.remove_cases(ids - {page.pk for page in pages})
+            return 0
+        found = list(indexer.indexable().filter(pk__in=ids))
+        if found:
+            alias = self.ensure_index(indexer)
+            # wait_for: the answer cache generation moves on below, so the next search must
+            # already see the change (these writes run in a background task).
+            self._bulk(self.client, self._index_actions(indexer, alias, found), refresh="wait_for")
+        self.remove(ids - {page.pk for page in found}, indexer)
+        result_cache.index_changed(transactional=False)
+        return len(found)
 
-    def remove_cases(self, page_ids: Iterable[int]) -> None:
-        actions = [
-            {"_op_type": "delete", "_index": alias_name(), "_id": pk} for pk in sorted(page_ids)
-        ]
+    def remove(self, pages: Iterable, indexer=None) -> None:
+        indexer = indexer or registry.default()
+        alias = alias_name(indexer)
+        actions = [{"_op_type": "delete", "_index": alias, "_id": pk} for pk in page_ids(pages)]
         if actions:
-            # 404: the case (or the whole index) was never there; nothing to remove.
-            self._bulk(self.client, actions, ignore_status=(404,))
+            # 404: the document (or the whole index) was never there; nothing to remove.
+            self._bulk(self.client, actions, ignore_status=(404,), refresh="wait_for")
+            result_cache.index_changed(transactional=False)
 
     def _alias_takeover(self, alias: str) -> tuple[list[dict], list[str]]:
         """Alias actions that detach whatever holds the public name now, and the indices to
@@ -387,29 +373,30 @@ class ElasticsearchSearchBackend(SearchBackend):
     def _delete_index(self, name: str) -> None:
         self.client.options(ignore_status=404).indices.delete(index=name)
 
-    def _catch_up(self, index: str, since, indexed: set[int]) -> None:
+    def _catch_up(self, indexer, index: str, since, indexed: set[int]) -> None:
         """Publishing or unpublishing while a rebuild ran wrote to the old index: replay those
         changes on the new one."""
-        rows = list(_case_model().objects.live().public().values_list("pk", "last_published_at"))
+        rows = list(indexer.queryset().values_list("pk", "last_published_at"))
         recent = {pk for pk, published_at in rows if published_at and published_at >= since}
         if recent:
-            pages = indexable_cases().filter(pk__in=recent)
-            self._bulk(self.client, self._index_actions(index, pages))
+            pages = indexer.indexable().filter(pk__in=recent)
+            self._bulk(self.client, self._index_actions(indexer, index, pages))
         if gone := indexed - {pk for pk, _ in rows}:
-            self.remove_cases(gone)
+            self.remove(gone, indexer)
 
-    def rebuild(self, progress: Callable[[int], None] | None = None) -> int:
+    def rebuild(self, indexer=None, progress: Callable[[int], None] | None = None) -> int:
         """Fill a new index, then move the alias to it in one `_aliases` update: readers see
         the old index until the new one is complete. progress(n) gets each batch's size."""
-        alias = alias_name()
-        new = new_index_name()
-        body = build_index_body()
+        indexer = indexer or registry.default()
+        alias = alias_name(indexer)
+        new = new_index_name(indexer)
+        body = build_index_body(indexer)
         started = timezone.now()
         self.client.indices.create(index=new, settings=body["settings"], mappings=body["mappings"])
         indexed: set[int] = set()
         try:
-            for batch in batches(indexable_cases(), self.batch_size):
-                self._bulk(self.client, self._index_actions(new, batch))
+            for batch in batches(indexer.indexable(), self.batch_size):
+                self._bulk(self.client, self._index_actions(indexer, new, batch))
                 indexed.update(page.pk for page in batch)
                 if progress is not None:
                     progress(len(batch))
@@ -424,8 +411,9 @@ class ElasticsearchSearchBackend(SearchBackend):
             except Exception:
                 logger.exception("Could not delete the unfinished index %s.", new)
             raise
-        self._index_ready = True
-        self._catch_up(new, started, indexed)
+        self._index_ready.add(alias)
+        self._catch_up(indexer, new, started, indexed)
         for name in old:
             self._delete_index(name)
+        result_cache.index_changed(transactional=False)
         return len(indexed)

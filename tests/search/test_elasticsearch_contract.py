@@ -12,6 +12,7 @@ import pytest
 from elastic_transport import ApiResponseMeta, HttpHeaders, NodeConfig
 from elasticsearch import NotFoundError
 
+from best_practices.indexers import CASES, FACETS
 from search.backends.elasticsearch import (
     ElasticsearchSearchBackend,
     build_index_body,
@@ -21,8 +22,8 @@ from search.backends.elasticsearch import (
     map_search_response,
     map_suggest_response,
 )
-from search.documents import CaseDocument, alias_name, facet_field_types, suggest_inputs
-from search.facets import FACETS
+from search.documents import alias_name as indexer_alias_name
+from search.documents import document_source, facet_field_types, suggest_inputs
 from search.types import SearchRequest
 from tests.best_practices.factories import make_case, make_compendium
 from toolkit.models import Criterion, Indicator
@@ -34,6 +35,10 @@ CONTRACTS = Path(__file__).parent / "contracts"
 def no_server(settings):
     """Publishing must not reach a server from search.signals, even if one is configured."""
     settings.SEARCH_BACKEND = "database"
+
+
+def alias_name():
+    return indexer_alias_name(CASES)
 
 
 def contract(name: str) -> dict:
@@ -79,7 +84,7 @@ def test_suggest_body_matches_contract():
 
 
 def test_every_facet_has_a_field_of_the_right_type():
-    types = facet_field_types()
+    types = facet_field_types(CASES)
     for facet in FACETS:
         assert types[facet.name] == ("integer" if facet.numeric else "keyword"), facet.name
 
@@ -120,7 +125,7 @@ def test_document_is_built_from_a_published_case(compendium, indicators):
         summary="Residents get one login.",
         contact_organisation="City of Dakar",
     )
-    source = CaseDocument.from_page(case).to_dict()
+    source = document_source(CASES, case)
 
     assert source["page_id"] == case.pk
     assert source["indicators"] == sorted(indicator.pk for indicator in indicators)
@@ -135,7 +140,9 @@ def test_document_is_built_from_a_published_case(compendium, indicators):
     assert source["language"] == "en"
     assert source["year_started"] == 2021
     assert source["url"] == case.url
-    assert source["first_published_at"] == case.first_published_at
+    assert source["published_at"] == case.first_published_at
+    assert source["country_name"] == "Senegal"  # hits show it, as database hits do
+    assert source["city"] == "Dakar"
     assert "Why the city acted." in source["body"]
     assert "<p>" not in source["body"]
     assert source["title_suggest"][0] == {"input": ["Digital identity for Dakar"], "weight": 2}
@@ -577,12 +584,13 @@ def test_index_cases_creates_the_first_index_then_indexes_published_cases(compen
     client = RecordingClient({"indices.exists_alias": False})
     backend = ElasticsearchSearchBackend(client=client, bulk=recording_bulk)
 
-    backend.index_cases([live, draft])
+    backend.index([live, draft])
 
     exists, create, index, delete = client.calls
     assert exists == ("indices.exists_alias", {"name": "egov-cases"})
     assert create[1]["aliases"] == {"egov-cases": {}}
     assert re.fullmatch(r"egov-cases-\d{20}", create[1]["index"])
+    assert index[2] == {"refresh": "wait_for"}  # the next search sees the change
     assert [(a["_op_type"], a["_index"], a["_id"]) for a in index[1]] == [
         ("index", "egov-cases", live.pk)
     ]
@@ -591,13 +599,13 @@ def test_index_cases_creates_the_first_index_then_indexes_published_cases(compen
     assert delete == (
         "bulk",
         [{"_op_type": "delete", "_index": "egov-cases", "_id": draft.pk}],
-        {"ignore_status": (404,)},
+        {"ignore_status": (404,), "refresh": "wait_for"},
     )
 
 
 def test_remove_cases_deletes_by_id_ignoring_missing_ones():
     client = RecordingClient()
-    ElasticsearchSearchBackend(client=client, bulk=recording_bulk).remove_cases([7, 3])
+    ElasticsearchSearchBackend(client=client, bulk=recording_bulk).remove([7, 3])
     assert client.calls == [
         (
             "bulk",
@@ -605,7 +613,7 @@ def test_remove_cases_deletes_by_id_ignoring_missing_ones():
                 {"_op_type": "delete", "_index": "egov-cases", "_id": 3},
                 {"_op_type": "delete", "_index": "egov-cases", "_id": 7},
             ],
-            {"ignore_status": (404,)},
+            {"ignore_status": (404,), "refresh": "wait_for"},
         )
     ]
 

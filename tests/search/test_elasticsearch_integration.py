@@ -8,8 +8,9 @@ import uuid
 
 import pytest
 
+from best_practices.indexers import CASES
 from search.backends.elasticsearch import ElasticsearchSearchBackend
-from search.documents import alias_name
+from search.documents import alias_name as indexer_alias_name
 from search.types import SearchRequest
 from tests.best_practices.factories import make_case, make_compendium
 from toolkit.models import Indicator, SustainableDevelopmentGoal
@@ -37,6 +38,10 @@ def backend(settings):
         indices.delete(index=name)
 
 
+def alias_name():
+    return indexer_alias_name(CASES)
+
+
 def refresh(backend):
     backend.client.indices.refresh(index=alias_name())
 
@@ -52,7 +57,13 @@ def body(*paragraphs):
 
 
 @pytest.fixture
-def cases(taxonomy, home_page):
+def cases(taxonomy, home_page, django_capture_on_commit_callbacks):
+    # Publishing enqueues indexing on commit: run it as a commit would.
+    with django_capture_on_commit_callbacks(execute=True):
+        return _cases(home_page)
+
+
+def _cases(home_page):
     compendium = make_compendium(home_page)
     first, second = Indicator.objects.filter(framework__key="losi_2024").order_by("pk")[:2]
     sdg = {goal.number: goal for goal in SustainableDevelopmentGoal.objects.all()}
@@ -168,14 +179,15 @@ def test_spelling_and_title_suggestions(backend, cases):
     assert backend.suggest("zzz") == []
 
 
-def test_publishing_and_unpublishing_update_the_index(backend, cases):
+def test_publishing_and_unpublishing_update_the_index(backend, cases, committed):
     # No rebuild: publishing indexed each case (search.signals), the first one creating the
     # index and its alias.
     refresh(backend)
     assert {hit.page_id for hit in search(backend).hits} == {c.pk for c in cases.values()}
 
     lyon = cases["lyon"]
-    lyon.unpublish()
+    with committed():
+        lyon.unpublish()
     refresh(backend)
     assert lyon.pk not in {hit.page_id for hit in search(backend).hits}
 
@@ -188,12 +200,12 @@ def without_signals(settings):
 def test_first_write_creates_the_index_and_unpublished_cases_go(backend, without_signals, cases):
     dakar, lyon = cases["dakar"], cases["lyon"]
     assert not backend.client.indices.exists_alias(name=alias_name())
-    backend.index_cases([dakar, lyon])
+    backend.index([dakar, lyon])
     refresh(backend)
     assert {hit.page_id for hit in search(backend).hits} == {dakar.pk, lyon.pk}
 
     lyon.unpublish()
-    backend.index_cases([lyon])  # no longer live: removed
-    backend.remove_cases([987654])  # never indexed: no error
+    backend.index([lyon])  # no longer live: removed
+    backend.remove([987654])  # never indexed: no error
     refresh(backend)
     assert [hit.page_id for hit in search(backend).hits] == [dakar.pk]
