@@ -23,7 +23,7 @@ if settings.DEBUG:
 urlpatterns += i18n_patterns(
     path("accounts/", include("cms.urls_accounts")),
     path("search/", search_views.search, name="search"),
-    path("search/suggest/", case_views.suggest, name="search_suggest"),
+    path("search/suggest/", search_views.suggest, name="search_suggest"),
     path("cases/propose/", case_views.propose_case, name="case_propose"),
     path("cases/mine/", case_views.my_proposals, name="case_proposals"),
     path("", include(wagtail_urls)),

@@ -14,6 +14,9 @@ urlpatterns = [
     ),
     path("sign-out/", auth_views.LogoutView.as_view(), name="account_logout"),
     path("register/", views.register, name="account_register"),
+    path("register/sent/", views.verification_sent, name="account_verification_sent"),
+    path("register/resend/", views.resend_verification, name="account_resend_verification"),
+    path("confirm/<str:token>/", views.verify_email, name="account_verify"),
     path(
         "password-reset/",
         auth_views.PasswordResetView.as_view(),
@@ -26,7 +29,7 @@ urlpatterns = [
     ),
     path(
         "password-reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(),
+        views.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(

@@ -2,9 +2,11 @@
 from an environment variable (DATABASE_URL, SECRET_KEY, DEBUG, ALLOWED_HOSTS,
 ELASTICSEARCH_URL, REDIS_URL)."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from .env import env_bool, env_int, env_list, env_str
@@ -25,6 +27,8 @@ INSTALLED_APPS = [
     "quizzes",
     "assessments",
     "search",
+    "wagtail_localize",
+    "wagtail_localize.locales",  # the Locales admin, with wagtail-localize's tree sync
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -43,6 +47,8 @@ INSTALLED_APPS = [
     "django_countries",
     "django_tasks",
     "django_tasks_db",
+    "axes",
+    "csp",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -53,6 +59,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "cms.middleware.ContentSecurityPolicyMiddleware",
+    "cms.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -62,6 +70,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, so it turns a lockout raised while signing in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "cms.urls"
@@ -113,6 +123,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# Axes first: it refuses a locked-out e-mail + address before any password is checked.
+# The second backend refuses accounts whose e-mail address is not confirmed yet.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "cms.accounts.VerifiedEmailBackend",
 ]
 LOGIN_URL = "account_login"
 LOGIN_REDIRECT_URL = "/"
@@ -171,7 +187,11 @@ SEARCH_CACHE_SECONDS = env_int("SEARCH_CACHE_SECONDS", 600)
 
 WAGTAIL_SITE_NAME = "E-Government Toolkit Platform"
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
-WAGTAIL_I18N_ENABLED = False
+# Content in several languages: each locale is a page tree of its own, kept in step with
+# English by wagtail-localize (untranslated pages are aliases of the English ones, shown
+# with lang="en" on their content). Learners' records hang on a page's translation_key.
+WAGTAIL_I18N_ENABLED = True
+WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAIL_WORKFLOW_ENABLED = True
 WAGTAIL_MODERATION_ENABLED = True
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx", "zip"]
@@ -179,8 +199,91 @@ WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 WAGTAIL_USER_CUSTOM_FIELDS = ["organisation", "country"]
 WAGTAILEMBEDS_FINDERS = []  # No outbound oEmbed calls: the platform must work offline.
+# No external avatar service either (unreachable from many deployments, and it would leak
+# every admin's e-mail hash): the admin shows initials / its default avatar.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False  # the dashboard would call an outside server too
 
-EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Reverse proxies in front of Django that append to X-Forwarded-For (0: none, the address
+# is REMOTE_ADDR). Login lockouts and registration limits count per client address, so
+# behind a proxy this must be set or every visitor shares the proxy's address.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
+# Sign-in throttling (django-axes), for the site's sign-in and /admin/login/ alike: after
+# LOGIN_FAILURE_LIMIT wrong passwords for one e-mail from one address, that pair is refused
+# for LOGIN_COOLOFF_MINUTES (each attempt meanwhile restarts the wait); a success resets
+# the count. Counted in Redis when REDIS_URL is set: shared by every web process, no
+# database write per attempt under attack, and the keys expire by themselves. Without
+# Redis the database is the only store every process shares, so the database handler is
+# used (the local-memory cache would give each process its own count).
+AXES_HANDLER = (
+    "axes.handlers.cache.AxesCacheHandler"
+    if REDIS_URL
+    else "axes.handlers.database.AxesDatabaseHandler"
+)
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_FORM_FIELD = "username"  # Django's and Wagtail's login forms both post this
+AXES_USERNAME_CALLABLE = "cms.accounts.login_attempt_email"
+AXES_CLIENT_IP_CALLABLE = "cms.accounts.client_ip"
+AXES_LOCKOUT_CALLABLE = "cms.accounts.lockout_response"
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # successes are not audited here; only failures count
+AXES_VERBOSE = False
+
+# Registration: at most REGISTRATIONS_PER_HOUR sign-ups (and as many verification resends)
+# per client address per hour, counted in the shared cache; a verification link works for
+# EMAIL_VERIFICATION_DAYS.
+REGISTRATIONS_PER_HOUR = env_int("REGISTRATIONS_PER_HOUR", 5)
+ACCOUNT_EMAILS_PER_ADDRESS_PER_HOUR = 3
+EMAIL_VERIFICATION_DAYS = env_int("EMAIL_VERIFICATION_DAYS", 3)
+
+# Content-Security-Policy (django-csp 4) for the public site and the Wagtail admin: only
+# this origin, no eval, no inline script (the site has none; the admin's few are replaced
+# by cms/templates/wagtailadmin/ + static/js/admin-init.js; a template that needs one uses
+# {{ request.csp_nonce }}). cms.middleware.ContentSecurityPolicyMiddleware adds
+# 'unsafe-inline' to style-src under /admin/ only, where Wagtail 8 sets style attributes.
+# Images and media only from this origin: embeds are off and uploads are served here.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "media-src": [SELF],
+        "frame-src": [SELF],
+        "worker-src": [SELF, "blob:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [SELF],
+    },
+}
+# Browser features nobody on this platform needs, switched off for the page and any frame.
+PERMISSIONS_POLICY = {
+    "accelerometer": [],
+    "autoplay": [],
+    "camera": [],
+    "display-capture": [],
+    "geolocation": [],
+    "gyroscope": [],
+    "magnetometer": [],
+    "microphone": [],
+    "midi": [],
+    "payment": [],
+    "publickey-credentials-get": [],
+    "serial": [],
+    "usb": [],
+    "xr-spatial-tracking": [],
+}
+
+# Every e-mail is a background task (cms/mail.py); the worker delivers it through
+# EMAIL_DELIVERY_BACKEND (console in development, SMTP in production).
+EMAIL_BACKEND = "cms.mail.TaskEmailBackend"
+EMAIL_DELIVERY_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "noreply@localhost")
 WAGTAILADMIN_NOTIFICATION_FROM_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -193,5 +296,7 @@ LOGGING = {
         "wagtail": {"level": env_str("WAGTAIL_LOG_LEVEL", "WARNING")},
         "elastic_transport": {"level": "WARNING"},
         "django_tasks": {"level": "WARNING"},
+        # Failed sign-ins and lockouts are warnings (kept); successes are routine.
+        "axes": {"level": "WARNING"},
     },
 }

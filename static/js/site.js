@@ -2,10 +2,10 @@
 (function () {
   "use strict";
   // The header menu is a <details> so it works without JavaScript on phones; on wide
-  // screens keep it open, since there is room for it.
+  // screens (the one-band header in site.css, 64em and up) keep it open, since it fits.
   var menu = document.querySelector("[data-menu]");
   if (menu && window.matchMedia) {
-    var wide = window.matchMedia("(min-width: 60em)");
+    var wide = window.matchMedia("(min-width: 64em)");
     var sync = function () { if (wide.matches) { menu.setAttribute("open", ""); } };
     sync();
     if (wide.addEventListener) { wide.addEventListener("change", sync); }

@@ -78,3 +78,37 @@ def test_cache_talks_to_the_real_redis():
     cache.set("health-check", {"ok": True}, 30)
     assert cache.get("health-check") == {"ok": True}
     cache.delete("health-check")
+
+
+def print_setting(name, env_overrides):
+    return run_manage(
+        "shell",
+        "--no-imports",
+        "-c",
+        f"from django.conf import settings; print(settings.{name})",
+        env_overrides=env_overrides,
+    )
+
+
+def test_login_lockouts_are_counted_in_redis_when_there_is_one():
+    with_redis = print_setting(
+        "AXES_HANDLER", {**PRODUCTION_ENV, "REDIS_URL": "redis://127.0.0.1:6379/9"}
+    )
+    without = print_setting("AXES_HANDLER", {**PRODUCTION_ENV, "REDIS_URL": ""})
+    assert with_redis.stdout.strip() == "axes.handlers.cache.AxesCacheHandler", with_redis.stderr
+    # Never the per-process local-memory cache: without Redis the database is shared.
+    assert without.stdout.strip() == "axes.handlers.database.AxesDatabaseHandler", without.stderr
+
+
+def test_check_deploy_is_clean_with_redis_too():
+    env = {**PRODUCTION_ENV, "REDIS_URL": "redis://127.0.0.1:6379/9"}
+    result = run_manage("check", "--deploy", "--fail-level", "WARNING", env_overrides=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_lockout_limits_come_from_the_environment():
+    result = print_setting(
+        "AXES_FAILURE_LIMIT, settings.AXES_COOLOFF_TIME",
+        {**PRODUCTION_ENV, "LOGIN_FAILURE_LIMIT": "3", "LOGIN_COOLOFF_MINUTES": "30"},
+    )
+    assert result.stdout.strip() == "3 0:30:00", result.stderr
