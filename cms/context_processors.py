@@ -1,12 +1,15 @@
 from django.utils.functional import SimpleLazyObject
 from wagtail.models import Page, Site
 
+from cms.locales import localized_root
+
 
 def _menu_pages(request):
     site = Site.find_for_request(request)
     if site is None:
         return []
-    return list(Page.objects.child_of(site.root_page).live().public().in_menu().order_by("path"))
+    root = localized_root(site)
+    return list(Page.objects.child_of(root).live().public().in_menu().order_by("path"))
 
 
 def site_navigation(request):

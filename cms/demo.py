@@ -1,11 +1,15 @@
 """Demo content and accounts for `make run` (development only)."""
 
 from dataclasses import dataclass
+from pathlib import Path
 
+import yaml
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import transaction
-from wagtail.models import Page, Site
+from wagtail.models import Locale, Page, Site
 
+from cms.locales import translation_for
 from cms.models import HomePage, User
 from cms.roles import EDITOR, LEARNER, MODERATOR, TRAINER
 
@@ -29,12 +33,66 @@ DEMO_ACCOUNTS = (
     DemoAccount("admin@example.org", "admin-demo-pass", "Admin", None, superuser=True),
 )
 
-HOME_TITLE = "Digital government, learned together"
-HOME_INTRO = (
-    "<p>The UN DESA Local and National E-Government Toolkits in one place: practical guides for "
-    "every indicator of the Local and National Online Service Indices, a compendium of cases from "
-    "cities and countries, and courses that track your progress per indicator.</p>"
-)
+# The home page's own text. Other languages: cms/content/home.<language>.yaml, same keys.
+HOME_TEXTS = {
+    "title": "Digital government, learned together",
+    "intro": (
+        "<p>The UN DESA Local and National E-Government Toolkits in one place: practical "
+        "guides for every indicator of the Local and National Online Service Indices, a "
+        "compendium of cases from cities and countries, and courses that track your progress "
+        "per indicator.</p>"
+    ),
+    "entry_points": {
+        "learn": {
+            "heading": "Learn at your own pace",
+            "text": (
+                "Create a free account, follow the guides indicator by indicator and see your "
+                "progress per dimension. Works on a phone and on slow connections."
+            ),
+            "links": {
+                "create_account": "Create an account",
+                "sign_in_progress": "Sign in to see my progress",
+            },
+        },
+        "explore": {
+            "heading": "Explore the toolkits and cases",
+            "text": (
+                "What each LOSI and OSI indicator means, why it matters, how it is assessed "
+                "and the concrete steps to meet it, with cases from cities and countries."
+            ),
+            "links": {
+                "local_toolkit": "Local E-Government Toolkit (LOSI)",
+                "national_toolkit": "National E-Government Toolkit (OSI)",
+                "compendium": "Compendium of best practices",
+                "search": "Search guides and cases",
+            },
+        },
+        "teach": {
+            "heading": "Teach a cohort",
+            "text": (
+                "Trainers group learners in cohorts, assign modules with due dates and follow "
+                "progress by module and by indicator."
+            ),
+            "links": {
+                "training_section": "Using the toolkit in a training session",
+                "sign_in_trainer": "Sign in as a trainer",
+            },
+        },
+    },
+}
+HOME_TITLE = HOME_TEXTS["title"]
+HOME_INTRO = HOME_TEXTS["intro"]
+CONTENT_DIR = Path(__file__).resolve().parent / "content"
+
+
+def home_texts(language: str) -> dict | None:
+    """The home page's text in a language: English here, others from their YAML file."""
+    if language == settings.LANGUAGE_CODE:
+        return HOME_TEXTS
+    path = CONTENT_DIR / f"home.{language}.yaml"
+    if not path.exists():
+        return None
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
 def ensure_demo_accounts() -> list[tuple[DemoAccount, bool]]:
@@ -55,32 +113,38 @@ def ensure_demo_accounts() -> list[tuple[DemoAccount, bool]]:
     return results
 
 
-def home_entry_points(pages: dict[str, Page]) -> list[dict]:
+def home_entry_points(pages: dict[str, Page], texts: dict | None = None) -> list[dict]:
     """The three doors. Links point at pages when they exist (toolkits, compendium) and at
-    unprefixed paths otherwise; LocaleMiddleware adds the reader's language."""
+    named site routes otherwise, which render in the reader's language (cms.entry_points)."""
+    doors = (texts or HOME_TEXTS)["entry_points"]
 
-    def link(label, key=None, url=""):
+    def link(door, label_key, key=None, route=""):
         page = pages.get(key) if key else None
-        return {"label": label, "page": page.pk if page else None, "url": "" if page else url}
+        return {
+            "label": doors[door]["links"][label_key],
+            "page": page.pk if page else None,
+            "route": "" if page else route,
+            "url": "",
+        }
 
     explore_links = [
-        link("Local E-Government Toolkit (LOSI)", "local_toolkit"),
-        link("National E-Government Toolkit (OSI)", "national_toolkit"),
-        link("Compendium of best practices", "compendium"),
+        link("explore", name, name) for name in ("local_toolkit", "national_toolkit", "compendium")
     ]
+    teach_link = (
+        link("teach", "training_section", "training_section")
+        if pages.get("training_section")
+        else link("teach", "sign_in_trainer", route="sign_in")
+    )
     return [
         {
             "type": "entry_point",
             "value": {
                 "audience": "learn",
-                "heading": "Learn at your own pace",
-                "text": (
-                    "Create a free account, follow the guides indicator by indicator and see "
-                    "your progress per dimension. Works on a phone and on slow connections."
-                ),
+                "heading": doors["learn"]["heading"],
+                "text": doors["learn"]["text"],
                 "links": [
-                    link("Create an account", url="/accounts/register/"),
-                    link("Sign in to see my progress", url="/accounts/sign-in/"),
+                    link("learn", "create_account", route="register"),
+                    link("learn", "sign_in_progress", route="sign_in"),
                 ],
             },
         },
@@ -88,29 +152,19 @@ def home_entry_points(pages: dict[str, Page]) -> list[dict]:
             "type": "entry_point",
             "value": {
                 "audience": "explore",
-                "heading": "Explore the toolkits and cases",
-                "text": (
-                    "What each LOSI and OSI indicator means, why it matters, how it is assessed "
-                    "and the concrete steps to meet it, with cases from cities and countries."
-                ),
+                "heading": doors["explore"]["heading"],
+                "text": doors["explore"]["text"],
                 "links": [item for item in explore_links if item["page"]]
-                or [link("Search guides and cases", url="/search/")],
+                or [link("explore", "search", route="search")],
             },
         },
         {
             "type": "entry_point",
             "value": {
                 "audience": "teach",
-                "heading": "Teach a cohort",
-                "text": (
-                    "Trainers group learners in cohorts, assign modules with due dates and "
-                    "follow progress by module and by indicator."
-                ),
-                "links": [
-                    link("Using the toolkit in a training session", "training_section")
-                    if pages.get("training_section")
-                    else link("Sign in as a trainer", url="/accounts/sign-in/"),
-                ],
+                "heading": doors["teach"]["heading"],
+                "text": doors["teach"]["text"],
+                "links": [teach_link],
             },
         },
     ]
@@ -121,7 +175,7 @@ def ensure_home_page(pages: dict[str, Page] | None = None) -> tuple[HomePage, bo
     """Make a HomePage the default site's root. The entry points are refreshed only while
     no person has edited the page (all its revisions made by commands)."""
     pages = pages or {}
-    home = HomePage.objects.first()
+    home = HomePage.objects.filter(locale=Locale.get_default()).first()
     created = home is None
     if created:
         root = Page.get_first_root_node()
@@ -147,6 +201,39 @@ def ensure_home_page(pages: dict[str, Page] | None = None) -> tuple[HomePage, bo
             home.entry_points = wanted
             home.save_revision().publish()
     return home, created
+
+
+def ensure_translations(pages_by_locale) -> list[str]:
+    """The home page (and the compendium's title and introduction, which the same file
+    carries) in every content language that has a cms/content/home.<language>.yaml.
+    `pages_by_locale(locale_id)` gives the doors' pages in that language. Pages a person has
+    edited are left alone. Returns the languages done."""
+    done = []
+    home = HomePage.objects.filter(locale=Locale.get_default()).first()
+    if home is None:
+        return done
+    for locale in Locale.objects.exclude(pk=home.locale_id):
+        texts = home_texts(locale.language_code)
+        if texts is None:
+            continue
+        translated = translation_for(home, locale)
+        if not translated.revisions.exclude(user=None).exists():
+            translated = translated.get_latest_revision_as_object()
+            translated.title = texts["title"]
+            translated.draft_title = texts["title"]
+            translated.intro = texts["intro"]
+            translated.entry_points = home_entry_points(pages_by_locale(locale.pk), texts)
+            translated.save_revision().publish()
+        compendium = pages_by_locale(home.locale_id).get("compendium")
+        if compendium is not None and texts.get("compendium"):
+            page = translation_for(compendium, locale)
+            if not page.revisions.exclude(user=None).exists():
+                page = page.get_latest_revision_as_object()
+                page.title = page.draft_title = texts["compendium"]["title"]
+                page.intro = texts["compendium"]["intro"]
+                page.save_revision().publish()
+        done.append(locale.language_code)
+    return done
 
 
 def _prep(home, raw):

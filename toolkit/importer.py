@@ -16,10 +16,8 @@ from pathlib import Path
 from django.utils.text import slugify
 
 from cms.content_files import (
-    ContentError,
     ContentFile,
     bold_lead,
-    display_path,
     first_link,
     inline_text,
     list_items,
@@ -27,10 +25,20 @@ from cms.content_files import (
     split_dash,
     split_sections,
 )
+from cms.imports import Problems, display_path, max_length_problems
 from cms.sanitize import markdown_to_html
-from toolkit.models import Criterion, Framework, Indicator
+from toolkit.models import (
+    Criterion,
+    DimensionPage,
+    Framework,
+    Indicator,
+    IndicatorGuidePage,
+    ToolkitPage,
+    ToolkitSectionPage,
+)
 
 CONTENT_DIR = Path(__file__).resolve().parent / "content"
+TRANSLATIONS_DIR = "translations"
 
 GUIDE_SECTIONS = {
     "Definition": "definition",
@@ -43,7 +51,6 @@ GUIDE_SECTIONS = {
 }
 REQUIRED_GUIDE_SECTIONS = ("Definition", "Why it matters", "How it is assessed", "Indicative steps")
 MAX_STEPS = 12
-SUMMARY_MAX = 300
 
 
 @dataclass
@@ -74,53 +81,83 @@ class ToolkitPlan(PagePlan):
         return sum(len(dimension.guides) for dimension in self.dimensions)
 
 
-def _summary(content: ContentFile, problems: list[str]) -> str:
-    summary = inline_text(str(content.meta.get("summary") or ""))
-    if len(summary) > SUMMARY_MAX:
-        problems.append(f"{content.label}: summary is longer than {SUMMARY_MAX} characters")
-    return summary
+def _check_limits(item: PagePlan, model, problems: Problems) -> None:
+    """Title, slug and summary within the page model's field limits (read from the model)."""
+    values = {"title": item.title, "slug": item.slug, "summary": item.summary}
+    for name, message in max_length_problems(model, values).items():
+        problems.add(message, file=item.source.label, field=name)
 
 
-def _expect_type(content: ContentFile, expected: str, problems: list[str]) -> bool:
+def _summary(content: ContentFile, problems: Problems) -> str:
+    return inline_text(str(content.meta.get("summary") or ""))
+
+
+def _expect_type(content: ContentFile, expected: str, problems: Problems) -> bool:
     if content.meta.get("type") != expected:
-        problems.append(
-            f"{content.label}: 'type' must be '{expected}', not {content.meta.get('type')!r}"
+        problems.add(
+            f"'type' must be '{expected}', not {content.meta.get('type')!r}",
+            file=content.label,
         )
         return False
     return True
 
 
-def _framework(content: ContentFile, problems: list[str]) -> Framework | None:
+def _framework(content: ContentFile, problems: Problems) -> Framework | None:
     key = content.meta.get("framework")
     framework = Framework.objects.filter(key=key, is_reference_only=False).first()
     if framework is None:
-        problems.append(
-            f"{content.label}: unknown framework {key!r} (run load_frameworks first; "
-            "expected losi_2024 or osi_national)"
+        problems.add(
+            f"unknown framework {key!r} (run load_frameworks first; "
+            "expected losi_2024 or osi_national)",
+            file=content.label,
         )
     return framework
 
 
-def _sdgs(content: ContentFile, problems: list[str]) -> list[int]:
+def _sdgs(content: ContentFile, problems: Problems) -> list[int]:
     raw = content.meta.get("sdgs") or []
     if not isinstance(raw, list) or not all(isinstance(n, int) and 1 <= n <= 17 for n in raw):
-        problems.append(f"{content.label}: 'sdgs' must be a list of goal numbers from 1 to 17")
+        problems.add(
+            "'sdgs' must be a list of goal numbers from 1 to 17",
+            file=content.label,
+        )
         return []
     return sorted(set(raw))
 
 
-def _guide_body(content: ContentFile, problems: list[str]) -> list[dict]:
-    """The guide's Markdown sections as StreamField blocks, in the file's order."""
+# Section headings of guides written in other languages (toolkit/content/translations/):
+# the file's own heading -> the English heading that names the block.
+GUIDE_HEADINGS = {
+    "fr": {
+        "Définition": "Definition",
+        "Pourquoi c'est important": "Why it matters",
+        "Comment il est évalué": "How it is assessed",
+        "Étapes indicatives": "Indicative steps",
+        "Auto-évaluation": "Self-check",
+        "Exemples": "Case examples",
+        "Ressources": "Resources",
+    },
+}
+
+
+def _guide_body(content: ContentFile, problems: Problems) -> list[dict]:
+    """The guide's Markdown sections as StreamField blocks, in the file's order. A file in
+    another language (front matter `language`) uses that language's headings."""
     _, sections = split_sections(content.body)
+    headings = GUIDE_HEADINGS.get(content.meta.get("language"), {})
+    sections = {headings.get(heading, heading): text for heading, text in sections.items()}
     unknown = [heading for heading in sections if heading not in GUIDE_SECTIONS]
     if unknown:
-        problems.append(
-            f"{content.label}: unknown section '## {unknown[0]}' "
-            f"(expected: {', '.join(GUIDE_SECTIONS)})"
+        problems.add(
+            f"unknown section '## {unknown[0]}' (expected: {', '.join(GUIDE_SECTIONS)})",
+            file=content.label,
         )
     for heading in REQUIRED_GUIDE_SECTIONS:
         if not sections.get(heading):
-            problems.append(f"{content.label}: missing section '## {heading}'")
+            problems.add(
+                f"missing section '## {heading}'",
+                file=content.label,
+            )
     blocks = []
     for heading, text in sections.items():
         block_type = GUIDE_SECTIONS.get(heading)
@@ -134,9 +171,9 @@ def _guide_body(content: ContentFile, problems: list[str]) -> list[dict]:
                 title, rest = bold_lead(item)
                 steps.append({"title": title[:200], "body": markdown_to_html(rest) if rest else ""})
             if not 1 <= len(steps) <= MAX_STEPS:
-                problems.append(
-                    f"{content.label}: 'Indicative steps' needs 1 to {MAX_STEPS} numbered steps, "
-                    f"found {len(steps)}"
+                problems.add(
+                    f"'Indicative steps' needs 1 to {MAX_STEPS} numbered steps, found {len(steps)}",
+                    file=content.label,
                 )
             blocks.append({"type": "steps", "value": steps})
         elif block_type == "self_check":
@@ -163,9 +200,9 @@ def _guide_body(content: ContentFile, problems: list[str]) -> list[dict]:
                 head, description = split_dash(item)
                 link = first_link(head) or first_link(item)
                 if link is None or not link[1].startswith("http"):
-                    problems.append(
-                        f"{content.label}: resource '{inline_text(item)[:60]}' needs a "
-                        "[title](https://...) link"
+                    problems.add(
+                        f"resource '{inline_text(item)[:60]}' needs a [title](https://...) link",
+                        file=content.label,
                     )
                     continue
                 resources.append(
@@ -195,16 +232,21 @@ def _read_guide(content, framework, criterion, seen, problems) -> PagePlan | Non
         else None
     )
     if indicator is None:
-        problems.append(f"{content.label}: unknown indicator {key!r} in {framework}")
+        problems.add(
+            f"unknown indicator {key!r} in {framework}",
+            file=content.label,
+        )
         return None
     if criterion is not None and indicator.criterion_id != criterion.pk:
-        problems.append(
-            f"{content.label}: indicator {key} belongs to {indicator.criterion.name}, "
-            f"not to this folder's dimension {criterion.name}"
+        problems.add(
+            f"indicator {key} belongs to {indicator.criterion.name}, "
+            f"not to this folder's dimension {criterion.name}",
+            file=content.label,
         )
     if indicator.pk in seen:
-        problems.append(
-            f"{content.label}: indicator {key} already has a guide in {seen[indicator.pk]}"
+        problems.add(
+            f"indicator {key} already has a guide in {seen[indicator.pk]}",
+            file=content.label,
         )
         return None
     seen[indicator.pk] = content.label
@@ -220,10 +262,13 @@ def _read_guide(content, framework, criterion, seen, problems) -> PagePlan | Non
     )
 
 
-def read_toolkit(folder: Path, problems: list[str]) -> ToolkitPlan | None:
+def read_toolkit(folder: Path, problems: Problems) -> ToolkitPlan | None:
     root_file = folder / "_toolkit.md"
     if not root_file.exists():
-        problems.append(f"{display_path(folder)}: missing _toolkit.md")
+        problems.add(
+            "missing _toolkit.md",
+            file=display_path(folder),
+        )
         return None
     root = read_content_file(root_file, problems)
     if root is None or not _expect_type(root, "toolkit", problems):
@@ -250,10 +295,16 @@ def read_toolkit(folder: Path, problems: list[str]) -> ToolkitPlan | None:
             continue
         order = content.meta.get("order")
         if not isinstance(order, int):
-            problems.append(f"{content.label}: 'order' must be a whole number")
+            problems.add(
+                "'order' must be a whole number",
+                file=content.label,
+            )
             continue
         if not content.meta.get("title"):
-            problems.append(f"{content.label}: missing 'title'")
+            problems.add(
+                "missing 'title'",
+                file=content.label,
+            )
             continue
         sections.append(
             (
@@ -274,7 +325,10 @@ def read_toolkit(folder: Path, problems: list[str]) -> ToolkitPlan | None:
     for dimension_dir in sorted(p for p in folder.iterdir() if p.is_dir() and p.name != "sections"):
         dimension_file = dimension_dir / "_dimension.md"
         if not dimension_file.exists():
-            problems.append(f"{display_path(dimension_dir)}: missing _dimension.md")
+            problems.add(
+                "missing _dimension.md",
+                file=display_path(dimension_dir),
+            )
             continue
         content = read_content_file(dimension_file, problems)
         if content is None or not _expect_type(content, "dimension", problems):
@@ -282,7 +336,10 @@ def read_toolkit(folder: Path, problems: list[str]) -> ToolkitPlan | None:
         code = content.meta.get("criterion")
         criterion = framework.criteria.filter(code=code).first()
         if criterion is None:
-            problems.append(f"{content.label}: unknown criterion {code!r} in {framework}")
+            problems.add(
+                f"unknown criterion {code!r} in {framework}",
+                file=content.label,
+            )
             continue
         dimension = DimensionPlan(
             source=content,
@@ -307,6 +364,13 @@ def read_toolkit(folder: Path, problems: list[str]) -> ToolkitPlan | None:
     _check_unique_slugs(plan.sections + plan.dimensions, problems)
     for dimension in plan.dimensions:
         _check_unique_slugs(dimension.guides, problems)
+    _check_limits(plan, ToolkitPage, problems)
+    for section in plan.sections:
+        _check_limits(section, ToolkitSectionPage, problems)
+    for dimension in plan.dimensions:
+        _check_limits(dimension, DimensionPage, problems)
+        for guide in dimension.guides:
+            _check_limits(guide, IndicatorGuidePage, problems)
     plan.missing_indicators = list(
         Indicator.objects.filter(framework=framework)
         .exclude(pk__in=seen)
@@ -315,28 +379,30 @@ def read_toolkit(folder: Path, problems: list[str]) -> ToolkitPlan | None:
     return plan
 
 
-def _check_unique_slugs(siblings: list[PagePlan], problems: list[str]) -> None:
+def _check_unique_slugs(siblings: list[PagePlan], problems: Problems) -> None:
     """Pages under one parent need distinct slugs (their URLs)."""
     seen: dict[str, str] = {}
     for item in siblings:
         if item.slug in seen:
-            problems.append(
-                f"{item.source.label}: its URL slug '{item.slug}' is already used by "
-                f"{seen[item.slug]}; rename one of the files"
+            problems.add(
+                f"its URL slug '{item.slug}' is already used by "
+                f"{seen[item.slug]}; rename one of the files",
+                file=item.source.label,
             )
         seen.setdefault(item.slug, item.source.label)
 
 
 def read_content(content_dir: Path = CONTENT_DIR) -> list[ToolkitPlan]:
-    """Every toolkit folder, validated; raises ContentError listing all problems."""
-    problems: list[str] = []
+    """Every toolkit folder, validated; raises ImportProblems listing all problems."""
+    problems = Problems()
     if not content_dir.is_dir():
-        raise ContentError([f"{content_dir}: no such folder"])
+        problems.add("no such folder", file=display_path(content_dir))
+        problems.raise_if_any()
+    # translations/ holds other languages' versions of these files, not a toolkit.
     plans = [
         plan
         for folder in sorted(p for p in content_dir.iterdir() if p.is_dir())
-        if (plan := read_toolkit(folder, problems)) is not None
+        if folder.name != TRANSLATIONS_DIR and (plan := read_toolkit(folder, problems)) is not None
     ]
-    if problems:
-        raise ContentError(problems)
+    problems.raise_if_any()
     return plans

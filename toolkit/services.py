@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import json
-from collections import Counter
 from dataclasses import asdict
 
 from django.db import transaction
 
+from cms.imports import (
+    CREATED,
+    DELETED,
+    KEPT,
+    UNCHANGED,
+    UPDATED,
+    ImportProblems,
+    Outcomes,
+    Problems,
+    references_to,
+)
 from toolkit.models import Criterion, Framework, Indicator, LevelBand, SustainableDevelopmentGoal
 from toolkit.taxonomy import Taxonomy
 
@@ -18,34 +28,53 @@ def _normalise(value):
     return json.loads(json.dumps(value, default=str))
 
 
-def _upsert(model, lookup: dict, values: dict, counter: Counter, label: str):
+def _upsert(model, lookup: dict, values: dict, outcomes: Outcomes, kind: str):
     """Create or update one row, saving only when a value differs: a second load of the
     same file writes nothing."""
     instance = model.objects.filter(**lookup).first()
     if instance is None:
         instance = model.objects.create(**lookup, **values)
-        counter[f"{label} created"] += 1
+        outcomes.add(CREATED, kind)
         return instance
     changed = [name for name, value in values.items() if getattr(instance, name) != value]
     if changed:
         for name in changed:
             setattr(instance, name, values[name])
         instance.save(update_fields=changed)
-        counter[f"{label} updated"] += 1
+        outcomes.add(UPDATED, kind)
     else:
-        counter[f"{label} unchanged"] += 1
+        outcomes.add(UNCHANGED, kind)
     return instance
 
 
+def taxonomy_size(taxonomy: Taxonomy) -> int:
+    """Steps of a load, for the progress bar: the SDGs, then one per framework."""
+    return 1 + len(taxonomy.frameworks)
+
+
 @transaction.atomic
-def load_taxonomy(taxonomy: Taxonomy, prune: bool = False) -> Counter:
+def load_taxonomy(
+    taxonomy: Taxonomy,
+    prune: bool = False,
+    outcomes: Outcomes | None = None,
+    progress=None,
+    source_name: str = "",
+) -> Outcomes:
     """Load parsed, validated records. Rows missing from the file are reported and only
-    deleted with `prune` (guides and cases may still point at them)."""
-    counter: Counter = Counter()
+    deleted with `prune`; rows that guides, cases or anything else still point at are never
+    deleted: ImportProblems names them and the transaction writes nothing."""
+    outcomes = outcomes if outcomes is not None else Outcomes()
+    problems = Problems(file=source_name)
+
+    def step():
+        if progress is not None:
+            progress.update(1)
+
     for sdg in taxonomy.sdgs:
         _upsert(
-            SustainableDevelopmentGoal, {"number": sdg.number}, {"name": sdg.name}, counter, "SDGs"
+            SustainableDevelopmentGoal, {"number": sdg.number}, {"name": sdg.name}, outcomes, "SDGs"
         )
+    step()
 
     for record in taxonomy.frameworks:
         framework = _upsert(
@@ -61,7 +90,7 @@ def load_taxonomy(taxonomy: Taxonomy, prune: bool = False) -> Counter:
                 "details": _normalise(record.details),
                 "order": record.order,
             },
-            counter,
+            outcomes,
             "frameworks",
         )
         criteria = {}
@@ -73,7 +102,7 @@ def load_taxonomy(taxonomy: Taxonomy, prune: bool = False) -> Counter:
                 Criterion,
                 {"framework": framework, "code": criterion.code},
                 values,
-                counter,
+                outcomes,
                 "criteria",
             )
         keys = set()
@@ -87,7 +116,7 @@ def load_taxonomy(taxonomy: Taxonomy, prune: bool = False) -> Counter:
                 Indicator,
                 {"framework": framework, "key": indicator.key},
                 values,
-                counter,
+                outcomes,
                 "indicators",
             )
             keys.add(indicator.key)
@@ -99,7 +128,7 @@ def load_taxonomy(taxonomy: Taxonomy, prune: bool = False) -> Counter:
                 LevelBand,
                 {"framework": framework, "name": band.name},
                 values,
-                counter,
+                outcomes,
                 "level bands",
             )
 
@@ -108,7 +137,8 @@ def load_taxonomy(taxonomy: Taxonomy, prune: bool = False) -> Counter:
             name__in=[band.name for band in record.level_bands]
         )
         stale_criteria = Criterion.objects.filter(framework=framework).exclude(code__in=criteria)
-        for label, queryset in (
+        # Indicators first: a stale criterion is only free once its indicators are gone.
+        for kind, queryset in (
             ("indicators", stale),
             ("level bands", stale_bands),
             ("criteria", stale_criteria),
@@ -116,30 +146,52 @@ def load_taxonomy(taxonomy: Taxonomy, prune: bool = False) -> Counter:
             count = queryset.count()
             if not count:
                 continue
-            if prune:
-                queryset.delete()
-                counter[f"{label} deleted"] += count
-            else:
-                counter[f"{label} not in file (kept; use --prune)"] += count
-    return counter
+            if not prune:
+                outcomes.add(KEPT, kind, count)
+                continue
+            in_use = references_to(queryset)
+            for row, users in in_use.items():
+                problems.add(
+                    f"{row._meta.verbose_name} '{row}' is no longer in the file but is still "
+                    f"used by {'; '.join(users)}. Move or delete those first, or load "
+                    "without --prune to keep it",
+                    element=f"frameworks.{record.key}",
+                )
+            if in_use:
+                continue
+            queryset.delete()
+            outcomes.add(DELETED, kind, count)
+        step()
+    if problems:
+        raise ImportProblems(problems)
+    return outcomes
 
 
-def apply_toolkit_plan(plan, home_page, counter: Counter, force: bool = False, progress=None):
+def page_values(item) -> dict:
+    """The fields every page made from a content file gets (originals and translations)."""
+    return {
+        "title": item.title,
+        "slug": item.slug,
+        "summary": item.summary,
+        "search_description": item.summary[:255],
+        "source_path": item.source.label,
+    }
+
+
+def apply_toolkit_plan(plan, home_page, outcomes: Outcomes, force: bool = False, progress=None):
     """Build or update one toolkit's page tree from a validated plan (see toolkit.importer)."""
     from cms.page_import import upsert_page
-    from toolkit.models import SustainableDevelopmentGoal
-    from toolkit.pages import DimensionPage, IndicatorGuidePage, ToolkitPage, ToolkitSectionPage
+    from toolkit.models import (
+        DimensionPage,
+        IndicatorGuidePage,
+        SustainableDevelopmentGoal,
+        ToolkitPage,
+        ToolkitSectionPage,
+    )
 
     sdgs = {sdg.number: sdg for sdg in SustainableDevelopmentGoal.objects.all()}
-
-    def common(item):
-        return {
-            "title": item.title,
-            "slug": item.slug,
-            "summary": item.summary,
-            "search_description": item.summary[:255],
-            "source_path": item.source.label,
-        }
+    locale = home_page.locale  # originals live in the home page's (default) language
+    common = page_values
 
     def step():
         if progress is not None:
@@ -147,11 +199,11 @@ def apply_toolkit_plan(plan, home_page, counter: Counter, force: bool = False, p
 
     toolkit = upsert_page(
         home_page,
-        ToolkitPage.objects.filter(framework=plan.framework).first(),
+        ToolkitPage.objects.filter(framework=plan.framework, locale=locale).first(),
         ToolkitPage,
         {**common(plan), **plan.fields, "framework": plan.framework, "show_in_menus": True},
         plan.source.digest,
-        counter,
+        outcomes,
         force,
     )
     step()
@@ -163,29 +215,31 @@ def apply_toolkit_plan(plan, home_page, counter: Counter, force: bool = False, p
             ToolkitSectionPage,
             {**common(section), **section.fields},
             section.source.digest,
-            counter,
+            outcomes,
             force,
         )
         step()
     for dimension in plan.dimensions:
         dimension_page = upsert_page(
             toolkit,
-            DimensionPage.objects.filter(criterion=dimension.criterion).first(),
+            DimensionPage.objects.filter(criterion=dimension.criterion, locale=locale).first(),
             DimensionPage,
             {**common(dimension), **dimension.fields, "criterion": dimension.criterion},
             dimension.source.digest,
-            counter,
+            outcomes,
             force,
         )
         step()
         for guide in dimension.guides:
             upsert_page(
                 dimension_page,
-                IndicatorGuidePage.objects.filter(indicator=guide.fields["indicator"]).first(),
+                IndicatorGuidePage.objects.filter(
+                    indicator=guide.fields["indicator"], locale=locale
+                ).first(),
                 IndicatorGuidePage,
                 {**common(guide), **guide.fields},
                 guide.source.digest,
-                counter,
+                outcomes,
                 force,
                 m2m={"sdgs": [sdgs[number] for number in guide.sdgs]},
             )

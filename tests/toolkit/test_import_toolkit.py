@@ -8,11 +8,17 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
-from wagtail.models import Page, Revision
+from wagtail.models import Locale, Page, Revision
 
 from toolkit.importer import CONTENT_DIR
-from toolkit.models import Criterion, Indicator
-from toolkit.pages import DimensionPage, IndicatorGuidePage, ToolkitPage, ToolkitSectionPage
+from toolkit.models import (
+    Criterion,
+    DimensionPage,
+    Indicator,
+    IndicatorGuidePage,
+    ToolkitPage,
+    ToolkitSectionPage,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -49,14 +55,17 @@ def guide_file(content_dir, key="if-281"):
 
 def test_shipped_content_builds_one_guide_per_indicator(taxonomy, home_page):
     output = run_import()
+    english = Locale.get_default()
     for key in ("losi_2024", "osi_national"):
         indicators = Indicator.objects.filter(framework__key=key)
-        guides = IndicatorGuidePage.objects.live().filter(indicator__framework__key=key)
+        guides = IndicatorGuidePage.objects.live().filter(
+            indicator__framework__key=key, locale=english
+        )
         assert guides.count() == indicators.count()
         assert set(guides.values_list("indicator_id", flat=True)) == set(
             indicators.values_list("id", flat=True)
         )
-        toolkit = ToolkitPage.objects.get(framework__key=key)
+        toolkit = ToolkitPage.objects.get(framework__key=key, locale=english)
         assert (
             DimensionPage.objects.child_of(toolkit).count()
             == Criterion.objects.filter(framework__key=key).count()
@@ -70,7 +79,10 @@ def test_shipped_content_builds_one_guide_per_indicator(taxonomy, home_page):
     assert "have no guide yet" not in output
 
     # Every page went live through a revision without a user (an import, not an editor).
-    guide = IndicatorGuidePage.objects.get(indicator__key="if-281")
+    guide = IndicatorGuidePage.objects.get(indicator__key="if-281", locale=english)
+    # The shipped French files became translations of their English pages.
+    assert "LOSI 2024 in fr: 27 page(s) translated" in output
+    assert IndicatorGuidePage.objects.filter(locale__language_code="fr").count() == 15
     assert guide.live and guide.live_revision is not None
     assert guide.live_revision.user is None
     assert [block.block_type for block in guide.body][:4] == [
@@ -192,7 +204,7 @@ def test_malformed_file_is_refused_and_the_tree_is_unchanged(
         run_import(small_content)
     assert message in str(excinfo.value)
     assert "if-215.md" in str(excinfo.value)
-    assert "nothing was changed" in str(excinfo.value)
+    assert "nothing was written" in str(excinfo.value)
     assert tree_state() == before
 
 
@@ -226,7 +238,8 @@ def test_unsafe_html_in_markdown_is_stripped(taxonomy, home_page, small_content,
 def test_dry_run_changes_nothing(taxonomy, home_page, small_content):
     before = tree_state()
     output = run_import(small_content, "--dry-run")
-    assert "Dry run" in output
+    assert "Dry run: nothing was written." in output
+    assert "pages created: 8" in output  # toolkit, dimension and 6 guides, then rolled back
     assert tree_state() == before
 
 
@@ -245,3 +258,34 @@ def test_requires_a_home_page(taxonomy):
 
 def test_content_dir_is_inside_the_project():
     assert Path(CONTENT_DIR).is_relative_to(Path(__file__).resolve().parents[2])
+
+
+def test_a_bad_last_file_leaves_nothing_written(taxonomy, home_page, small_content):
+    """The last guide in reading order is broken: none of the pages before it is kept."""
+    last = sorted((small_content / "local" / "institutional-framework").glob("[!_]*.md"))[-1]
+    last.write_text(break_definition(last.read_text(encoding="utf-8")), encoding="utf-8")
+    before = tree_state()
+    with pytest.raises(CommandError, match=f"{last.name}: unknown section"):
+        run_import(small_content)
+    assert tree_state() == before
+    assert not IndicatorGuidePage.objects.exists()
+
+
+def test_several_problems_are_reported_at_once_with_their_files(taxonomy, home_page, small_content):
+    latin1 = guide_file(small_content, "if-215")
+    text = latin1.read_text(encoding="utf-8").replace("a", "é", 1)
+    latin1.write_bytes(text.encode("latin-1", "replace"))
+    long_title = guide_file(small_content)
+    long_title.write_text(
+        long_title.read_text(encoding="utf-8").replace(
+            "type: indicator\n", "type: indicator\ntitle: " + "T" * 300 + "\n", 1
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(CommandError) as excinfo:
+        run_import(small_content)
+    message = str(excinfo.value)
+    assert "2 problem(s); nothing was written" in message
+    assert re.search(r"if-215\.md, line \d+: not UTF-8 text", message)
+    assert "if-281.md, field 'title': is 300 characters long; the limit is 255" in message
+    assert not IndicatorGuidePage.objects.exists()

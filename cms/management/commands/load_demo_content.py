@@ -2,12 +2,15 @@ from django.conf import settings
 from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError
 
-from cms.demo import ensure_demo_accounts, ensure_home_page
-from cms.selectors import entry_point_pages
+from cms import entry_points
+from cms.demo import ensure_demo_accounts, ensure_home_page, ensure_translations
+from cms.locales import ensure_locales, synchronise_trees
 
-# Shipped content, imported in this order (cases first: guides may choose them); then the
-# compendium index is rebuilt, in case the database predates it.
-CONTENT_COMMANDS = ("import_cases", "import_toolkit", "rebuild_search_index")
+# Shipped content, imported in this order (cases first: guides may choose them; each
+# imports its translations too); the compendium index is rebuilt last, once every page and
+# language version exists.
+CONTENT_COMMANDS = ("import_cases", "import_toolkit")
+INDEX_COMMAND = "rebuild_search_index"
 
 
 class Command(BaseCommand):
@@ -21,11 +24,20 @@ class Command(BaseCommand):
             raise CommandError("Demo content is disabled in these settings (production).")
         home, created = ensure_home_page()
         self.stdout.write(f"Home page: {'created' if created else 'kept'} ({home.title})")
+        ensure_locales()
         available = get_commands()
         for command in CONTENT_COMMANDS:
             if command in available:
                 call_command(command, verbosity=options["verbosity"], stdout=self.stdout)
-        ensure_home_page(entry_point_pages())
+        ensure_home_page(entry_points.pages(home.locale_id))
+        languages = ensure_translations(entry_points.pages)
+        added = synchronise_trees()
+        self.stdout.write(
+            f"Home page translated into: {', '.join(languages) or 'none'}; "
+            f"{added} untranslated page(s) shown in other languages as their original."
+        )
+        if INDEX_COMMAND in available:
+            call_command(INDEX_COMMAND, verbosity=options["verbosity"], stdout=self.stdout)
         self.stdout.write("Demo accounts (development only):")
         for account, was_created in ensure_demo_accounts():
             role = "superuser" if account.superuser else account.role

@@ -1,66 +1,81 @@
-from collections import Counter
 from pathlib import Path
 
-from django.core.management.base import BaseCommand
-from tqdm import tqdm
-
-from cms.commands import refusal, require_home_page
-from cms.content_files import ContentError
-from cms.transactions import atomic_or_dry_run
+from cms.imports import (
+    CREATED,
+    SKIPPED,
+    UNCHANGED,
+    UPDATED,
+    ImportCommand,
+    ImportProblems,
+    Problems,
+    require_home_page,
+)
 from toolkit.importer import CONTENT_DIR, read_content
 from toolkit.services import apply_toolkit_plan
+from toolkit.translations import apply_translation_plan, read_translations
 
 
-class Command(BaseCommand):
+class Command(ImportCommand):
     help = (
         "Build or update the Local and National toolkit page trees from the Markdown files in "
-        "toolkit/content. Validates every file first and changes nothing if one is malformed; "
+        "toolkit/content, then their translations (toolkit/content/translations/<language>/). "
+        "Validates every file first and changes nothing if one is malformed; "
         "publishes through revisions; skips unchanged files and pages edited in the admin."
     )
+    title = "Toolkit import"
+    kind = "pages"
+    progress_unit = "page"
+    summary_outcomes = (CREATED, UPDATED, UNCHANGED, SKIPPED)
 
-    def add_arguments(self, parser):
+    def add_import_arguments(self, parser):
         parser.add_argument("--content-dir", type=Path, default=CONTENT_DIR)
-        parser.add_argument("--dry-run", action="store_true", help="Validate and report only.")
         parser.add_argument(
             "--force", action="store_true", help="Overwrite pages edited in the admin."
         )
 
-    def handle(self, *args, **options):
-        home = require_home_page()
+    def read(self, options):
+        """The originals and their translations, all validated before anything is written."""
+        self.home = require_home_page()
+        problems = Problems()
         try:
-            plans = read_content(options["content_dir"])
-        except ContentError as exc:
-            raise refusal(exc.problems, outcome="nothing was changed") from exc
-        total = sum(
-            1 + len(plan.sections) + len(plan.dimensions) + plan.guide_count for plan in plans
-        )
-        counter: Counter = Counter()
-        with (
-            atomic_or_dry_run(options["dry_run"]),
-            tqdm(
-                total=total,
-                desc="Importing toolkit pages",
-                unit="page",
-                file=self.stderr,
-                disable=options["verbosity"] == 0,
-            ) as progress,
-        ):
-            for plan in plans:
-                apply_toolkit_plan(plan, home, counter, options["force"], progress)
-        if options["dry_run"]:
-            self.stdout.write("Dry run: nothing was changed.")
-        for plan in plans:
+            originals = read_content(options["content_dir"])
+        except ImportProblems as exc:
+            problems.extend(exc.problems)
+            originals = []
+        translations = read_translations(options["content_dir"], problems)
+        problems.raise_if_any()
+        return originals, translations
+
+    def size(self, plan):
+        originals, translations = plan
+        return sum(
+            1 + len(t.sections) + len(t.dimensions) + t.guide_count for t in originals
+        ) + sum(translation.size for translation in translations)
+
+    def write(self, plan, outcomes, progress, options):
+        originals, translations = plan
+        for toolkit in originals:
+            apply_toolkit_plan(toolkit, self.home, outcomes, options["force"], progress)
+        for translation in translations:
+            apply_translation_plan(translation, outcomes, options["force"], progress)
+
+    def report(self, plan, outcomes, options):
+        originals, translations = plan
+        for translation in translations:
             self.stdout.write(
-                f"{plan.framework.short_name}: {len(plan.dimensions)} dimensions, "
-                f"{plan.guide_count} guides, {len(plan.sections)} sections"
+                f"{translation.toolkit.framework.short_name} in {translation.language}: "
+                f"{translation.size} page(s) translated"
             )
-            if plan.missing_indicators:
-                codes = ", ".join(i.code or i.key for i in plan.missing_indicators[:10])
+        for toolkit in originals:
+            self.stdout.write(
+                f"{toolkit.framework.short_name}: {len(toolkit.dimensions)} dimensions, "
+                f"{toolkit.guide_count} guides, {len(toolkit.sections)} sections"
+            )
+            if toolkit.missing_indicators:
+                codes = ", ".join(i.code or i.key for i in toolkit.missing_indicators[:10])
                 self.stdout.write(
                     self.style.WARNING(
-                        f"  {len(plan.missing_indicators)} indicator(s) have no guide yet: {codes}"
+                        f"  {len(toolkit.missing_indicators)} indicator(s) have no guide yet: "
+                        f"{codes}"
                     )
                 )
-        for outcome in ("created", "updated", "unchanged", "skipped (edited in the admin)"):
-            self.stdout.write(f"  {outcome}: {counter[outcome]}")
-        self.stdout.write(self.style.SUCCESS("Toolkit import finished."))
