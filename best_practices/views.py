@@ -1,36 +1,28 @@
-"""Compendium views: title suggestions and the public case proposal form.
-They translate HTTP to calls of search.services and best_practices.proposals."""
+"""Compendium views: the public case proposal form. They translate HTTP to calls of
+best_practices.proposals (title suggestions moved to search.views)."""
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
 
-from search.services import get_backend
+from cms.permissions import role_required
+from cms.roles import LEARNER, TRAINER
 
-
-@require_GET
-def suggest(request):
-    """Titles for search-as-you-type (the search box works without it)."""
-    prefix = request.GET.get("q", "")[:100]
-    return JsonResponse({"suggestions": get_backend().suggest(prefix)})
+# Learners and trainers propose cases here; editors and moderators write them in the admin.
+CONTRIBUTORS = (LEARNER, TRAINER)
 
 
-@login_required
+@role_required(*CONTRIBUTORS)
 def propose_case(request):
     from best_practices.forms import CaseProposalForm
     from best_practices.proposals import ProposalRateLimited, submit_proposal
 
+    # No hidden anti-spam field: proposals need a signed-in account and are rate-limited, and
+    # a check that silently drops a person's text while thanking them is worse than spam.
     form = CaseProposalForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if form.is_spam():
-            # Bots fill the hidden field: answer as if it worked, store nothing.
-            messages.success(request, _("Thank you: your case was sent for review."))
-            return HttpResponseRedirect(request.path)
         try:
             case = submit_proposal(form.cleaned_data, request.user)
         except ProposalRateLimited:
@@ -47,7 +39,7 @@ def propose_case(request):
     return render(request, "best_practices/propose_case.html", {"form": form})
 
 
-@login_required
+@role_required(*CONTRIBUTORS)
 def my_proposals(request):
     from best_practices.proposals import proposals_of
 
