@@ -93,6 +93,9 @@ def test_an_untranslated_page_is_shown_in_english_with_lang_en(client, translate
     assert '<html lang="fr"' in html
     assert '<main id="main" tabindex="-1" lang="en">' in html
     assert 'role="note"' in html  # says the page is not translated yet, in French
+    assert "pas encore traduite" in html
+    # The content keeps its own language throughout, block headings included.
+    assert '<h2 id="definition">Definition</h2>' in html
     assert "Budget information" in html or alias.title in html
 
 

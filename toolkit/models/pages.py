@@ -83,16 +83,14 @@ class ToolkitPage(OnePerLanguageMixin, ImportedContentMixin, Page):
         """Quick jump: a code or exact name opens its guide at once; other words become a
         filter of the indicator list. `jump` is the older parameter name (shared links)."""
         jump = request.GET.get("jump", "").strip()[:100]
-        if jump:
-            guide = selectors.guide_for_jump(self, jump)
-            if guide is not None:
-                return redirect(guide.get_url(request))
-            return redirect(f"{self.get_url(request)}?{urlencode({'q': jump})}#results")
-        words = request.GET.get("q", "").strip()[:100]
-        if words and not request.GET.get("dimension"):
+        words = jump or ("" if request.GET.get("dimension") else request.GET.get("q", ""))
+        words = words.strip()[:100]
+        if words:
             guide = selectors.guide_for_jump(self, words)
             if guide is not None:
                 return redirect(guide.get_url(request))
+            if jump:  # an old link: show its words as the filter
+                return redirect(f"{self.get_url(request)}?{urlencode({'q': jump})}#results")
         return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
