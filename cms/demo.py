@@ -217,17 +217,25 @@ def ensure_translations(pages_by_locale) -> list[str]:
         if texts is None:
             continue
         translated = translation_for(home, locale)
-        if not translated.revisions.exclude(user=None).exists():
+        doors = home_entry_points(pages_by_locale(locale.pk), texts)
+        unchanged = (
+            translated.title == texts["title"]
+            and translated.intro == texts["intro"]
+            and _without_ids(translated.entry_points.get_prep_value()) == _prep(translated, doors)
+        )
+        if not unchanged and not translated.revisions.exclude(user=None).exists():
             translated = translated.get_latest_revision_as_object()
             translated.title = texts["title"]
             translated.draft_title = texts["title"]
             translated.intro = texts["intro"]
-            translated.entry_points = home_entry_points(pages_by_locale(locale.pk), texts)
+            translated.entry_points = doors
             translated.save_revision().publish()
         compendium = pages_by_locale(home.locale_id).get("compendium")
         if compendium is not None and texts.get("compendium"):
             page = translation_for(compendium, locale)
-            if not page.revisions.exclude(user=None).exists():
+            wanted = texts["compendium"]
+            unchanged = page.title == wanted["title"] and page.intro == wanted["intro"]
+            if not unchanged and not page.revisions.exclude(user=None).exists():
                 page = page.get_latest_revision_as_object()
                 page.title = page.draft_title = texts["compendium"]["title"]
                 page.intro = texts["compendium"]["intro"]
