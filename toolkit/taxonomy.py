@@ -274,6 +274,16 @@ def _indicator_key(criterion: str, code: str, name: str) -> str:
     return f"{criterion.lower()}-{suffix}"
 
 
+def _framework_record(reader, where: str, data: dict, detail_keys=(), **fields) -> FrameworkRecord:
+    """A framework's record from its entry: its name and use from the file, the entry's
+    `detail_keys` kept as details (with any `details` given), checked against the model."""
+    details = {key: data[key] for key in detail_keys if key in data}
+    details.update(fields.pop("details", {}))
+    fields.setdefault("used_in", data.get("used_in", ""))
+    record = FrameworkRecord(name=data.get("name", ""), details=details, **fields)
+    return reader.limited(Framework, where, record)
+
+
 def _read_losi_2022(reader: _Reader, data: dict, order: int) -> tuple[FrameworkRecord, dict]:
     where = "frameworks.losi_2022"
     reader.require(data, where, "name", "criteria")
@@ -340,29 +350,24 @@ def _read_losi_2022(reader: _Reader, data: dict, order: int) -> tuple[FrameworkR
             )
         )
     reader.check_duplicates(indicators, f"{where}.indicators", "framework")
-    details = {
-        key: data[key]
-        for key in ("owner", "coverage", "indicator_count", "methodology_changes_vs_2020")
-        if key in data
+    groups = {
+        name: indicator_groups.get(name) for name in ("other_criteria", "numbering_hypothesis")
     }
-    details["other_criteria"] = indicator_groups.get("other_criteria")
-    details["numbering_hypothesis"] = indicator_groups.get("numbering_hypothesis")
-    return reader.limited(
-        Framework,
+    record = _framework_record(
+        reader,
         where,
-        FrameworkRecord(
-            key="losi_2022",
-            name=data.get("name", ""),
-            short_name="LOSI 2022",
-            level="local",
-            used_in=data.get("used_in", ""),
-            order=order,
-            is_reference_only=True,
-            details=details,
-            criteria=criteria,
-            indicators=indicators,
-        ),
-    ), descriptions
+        data,
+        ("owner", "coverage", "indicator_count", "methodology_changes_vs_2020"),
+        details=groups,
+        key="losi_2022",
+        short_name="LOSI 2022",
+        level="local",
+        order=order,
+        is_reference_only=True,
+        criteria=criteria,
+        indicators=indicators,
+    )
+    return record, descriptions
 
 
 def _read_toolkit_indicators(
@@ -457,31 +462,23 @@ def _read_losi_2024(reader, data, order, descriptions_2022, level_bands) -> Fram
             "share_of_146_cities_meeting_it_2022_pct",
         ),
     )
-    details = {
-        key: data[key]
-        for key in (
+    return _framework_record(
+        reader,
+        where,
+        data,
+        (
             "published_criteria",
             "answer_to_brief_question_renamed_or_added_criteria",
             "indicator_count",
             "code_gaps",
-        )
-        if key in data
-    }
-    return reader.limited(
-        Framework,
-        where,
-        FrameworkRecord(
-            key="losi_2024",
-            name=data.get("name", ""),
-            short_name="LOSI 2024",
-            level="local",
-            used_in=data.get("used_in", ""),
-            order=order,
-            details=details,
-            criteria=criteria,
-            indicators=indicators,
-            level_bands=level_bands,
         ),
+        key="losi_2024",
+        short_name="LOSI 2024",
+        level="local",
+        order=order,
+        criteria=criteria,
+        indicators=indicators,
+        level_bands=level_bands,
     )
 
 
@@ -514,52 +511,41 @@ def _read_osi(reader, data, order) -> FrameworkRecord:
         scope="criterion",
         extra_note_fields=("osi_subindex", "sectors_in_code_order", "note", "code_note"),
     )
-    details = {
-        key: data[key]
-        for key in (
+    return _framework_record(
+        reader,
+        where,
+        data,
+        (
             "subindices_note",
             "subindex_weights",
             "assessment_process",
             "code_system_note",
             "indicator_count",
-        )
-        if key in data
-    }
-    return reader.limited(
-        Framework,
-        where,
-        FrameworkRecord(
-            key="osi_national",
-            name=data.get("name", ""),
-            short_name="OSI 2024",
-            level="national",
-            used_in=data.get("used_in", ""),
-            order=order,
-            details=details,
-            criteria=criteria,
-            indicators=indicators,
         ),
+        key="osi_national",
+        short_name="OSI 2024",
+        level="national",
+        order=order,
+        criteria=criteria,
+        indicators=indicators,
     )
 
 
 def _read_index(reader, key, data, order, short_name, level_bands) -> FrameworkRecord:
     reader.require(data, f"frameworks.{key}", "name")
-    details = {k: v for k, v in data.items() if k not in ("name", "level_groups")}
-    return reader.limited(
-        Framework,
+    return _framework_record(
+        reader,
         f"frameworks.{key}",
-        FrameworkRecord(
-            key=key,
-            name=data.get("name", ""),
-            short_name=short_name,
-            level="national",
-            used_in="",
-            order=order,
-            description=str(data.get("formula") or data.get("role") or ""),
-            is_reference_only=True,
-            details=details,
-            level_bands=level_bands,
-        ),
+        data,
+        [name for name in data if name not in ("name", "level_groups")],
+        key=key,
+        short_name=short_name,
+        level="national",
+        used_in="",
+        order=order,
+        description=str(data.get("formula") or data.get("role") or ""),
+        is_reference_only=True,
+        level_bands=level_bands,
     )
 
 

@@ -90,11 +90,10 @@ def _items(plan: ToolkitPlan):
         yield from dimension.guides
 
 
-def _translate(source, item, fields, outcomes: Outcomes, force: bool, m2m=None):
-    """Make or update the translation of `source` from a translated file."""
+def _translate(source, locale, item, fields, outcomes: Outcomes, force: bool, m2m=None):
+    """Make or update the translation of `source` into `locale` from a translated file."""
     if source is None:
         return None
-    locale = Locale.objects.get(language_code=item.source.meta["language"])
     translation = translation_for(source, locale)
     return upsert_page(
         translation.get_parent(),
@@ -111,7 +110,7 @@ def _translate(source, item, fields, outcomes: Outcomes, force: bool, m2m=None):
 def apply_translation_plan(plan: TranslationPlan, outcomes: Outcomes, force=False, progress=None):
     """Translate the pages a plan covers. Originals must exist (import them first); a
     translated file whose original page is missing is reported, not invented."""
-    Locale.objects.get_or_create(language_code=plan.language)
+    locale, _ = Locale.objects.get_or_create(language_code=plan.language)
     default = Locale.get_default()
     toolkit = plan.toolkit
     sdgs = {sdg.number: sdg for sdg in SustainableDevelopmentGoal.objects.all()}
@@ -127,18 +126,21 @@ def apply_translation_plan(plan: TranslationPlan, outcomes: Outcomes, force=Fals
     if source_toolkit is None:
         missing(toolkit)
         return
-    _translate(source_toolkit, toolkit, toolkit.fields, outcomes, force)
+    _translate(source_toolkit, locale, toolkit, toolkit.fields, outcomes, force)
     step()
     for section in toolkit.sections:
         source = ToolkitSectionPage.objects.child_of(source_toolkit).filter(slug=section.slug)
-        if _translate(source.first(), section, section.fields, outcomes, force) is None:
+        if _translate(source.first(), locale, section, section.fields, outcomes, force) is None:
             missing(section)
         step()
     for dimension in toolkit.dimensions:
         source_dimension = DimensionPage.objects.filter(
             criterion=dimension.criterion, locale=default
         ).first()
-        if _translate(source_dimension, dimension, dimension.fields, outcomes, force) is None:
+        translated = _translate(
+            source_dimension, locale, dimension, dimension.fields, outcomes, force
+        )
+        if translated is None:
             missing(dimension)
         step()
         for guide in dimension.guides:
@@ -147,6 +149,7 @@ def apply_translation_plan(plan: TranslationPlan, outcomes: Outcomes, force=Fals
             ).first()
             translated = _translate(
                 source,
+                locale,
                 guide,
                 guide.fields,
                 outcomes,

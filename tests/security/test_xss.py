@@ -66,43 +66,28 @@ def test_search_parameters_and_highlights_never_echo_markup(client, shipped_case
 
 def _case_rows(payload_slice):
     out = StringIO()
-    columns = [
-        "slug",
-        "title",
-        "summary",
-        "country",
-        "city",
-        "level",
-        "year_started",
-        "indicators",
-        "themes",
-        "contact_organisation",
-        "context",
-        "what_was_done",
-        "results",
-        "lessons_learned",
+    rows = [
+        {
+            "slug": f"xss-case-{number}",
+            "title": f"Open budget {payload}",
+            "summary": f"Summary {payload}",
+            "country": "SN",
+            "city": f"Dakar {payload}",
+            "level": "local",
+            "year_started": 2020,
+            "indicators": "losi_2024:pe-219",
+            "themes": f"budget; {payload[:60]}",
+            "contact_organisation": f"City {payload}",
+            "context": f"Context {payload}",
+            "what_was_done": f"Done {payload}",
+            "results": f"Results {payload}",
+            "lessons_learned": f"Lessons {payload}",
+        }
+        for number, payload in enumerate(payload_slice)
     ]
-    writer = csv.DictWriter(out, fieldnames=columns)
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]))
     writer.writeheader()
-    for number, payload in enumerate(payload_slice):
-        writer.writerow(
-            {
-                "slug": f"xss-case-{number}",
-                "title": f"Open budget {payload}",
-                "summary": f"Summary {payload}",
-                "country": "SN",
-                "city": f"Dakar {payload}",
-                "level": "local",
-                "year_started": 2020,
-                "indicators": "losi_2024:pe-219",
-                "themes": f"budget; {payload[:60]}",
-                "contact_organisation": f"City {payload}",
-                "context": f"Context {payload}",
-                "what_was_done": f"Done {payload}",
-                "results": f"Results {payload}",
-                "lessons_learned": f"Lessons {payload}",
-            }
-        )
+    writer.writerows(rows)
     return out.getvalue()
 
 
