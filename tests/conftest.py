@@ -3,6 +3,26 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
+TRANSACTIONAL = {"transactional_db", "live_server"}
+
+
+def pytest_collection_modifyitems(items):
+    """Every transactional test restores the migrated data afterwards (serialized rollback).
+
+    A plain transactional flush re-runs post_migrate, which re-creates content types under
+    new ids; the next test that restores the serialized data then collides with them. Mixing
+    the two kinds broke the browser tests on PostgreSQL, so no test may be of the plain kind.
+    """
+    for item in items:
+        marker = item.get_closest_marker("django_db")
+        transactional = TRANSACTIONAL & set(getattr(item, "fixturenames", ())) or (
+            marker is not None and marker.kwargs.get("transaction")
+        )
+        if transactional and not (marker and marker.kwargs.get("serialized_rollback")):
+            kwargs = dict(marker.kwargs) if marker else {}
+            kwargs.update(transaction=True, serialized_rollback=True)
+            item.add_marker(pytest.mark.django_db(**kwargs), append=False)
+
 
 @pytest.fixture
 def taxonomy(db):
