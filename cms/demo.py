@@ -51,7 +51,7 @@ HOME_TEXTS = {
             ),
             "links": {
                 "create_account": "Create an account",
-                "sign_in_progress": "Sign in to see my progress",
+                "sign_in_progress": "See my progress",
             },
         },
         "explore": {
@@ -75,7 +75,7 @@ HOME_TEXTS = {
             ),
             "links": {
                 "training_section": "Using the toolkit in a training session",
-                "sign_in_trainer": "Sign in as a trainer",
+                "sign_in_trainer": "My cohorts (trainers)",
             },
         },
     },
@@ -133,7 +133,7 @@ def home_entry_points(pages: dict[str, Page], texts: dict | None = None) -> list
     teach_link = (
         link("teach", "training_section", "training_section")
         if pages.get("training_section")
-        else link("teach", "sign_in_trainer", route="sign_in")
+        else None
     )
     return [
         {
@@ -144,7 +144,7 @@ def home_entry_points(pages: dict[str, Page], texts: dict | None = None) -> list
                 "text": doors["learn"]["text"],
                 "links": [
                     link("learn", "create_account", route="register"),
-                    link("learn", "sign_in_progress", route="sign_in"),
+                    link("learn", "sign_in_progress", route="my_learning"),
                 ],
             },
         },
@@ -164,7 +164,10 @@ def home_entry_points(pages: dict[str, Page], texts: dict | None = None) -> list
                 "audience": "teach",
                 "heading": doors["teach"]["heading"],
                 "text": doors["teach"]["text"],
-                "links": [teach_link],
+                "links": [
+                    *([teach_link] if teach_link else []),
+                    link("teach", "sign_in_trainer", route="cohorts"),
+                ],
             },
         },
     ]

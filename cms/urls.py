@@ -26,5 +26,6 @@ urlpatterns += i18n_patterns(
     path("search/suggest/", search_views.suggest, name="search_suggest"),
     path("cases/propose/", case_views.propose_case, name="case_propose"),
     path("cases/mine/", case_views.my_proposals, name="case_proposals"),
+    path("learning/", include("courses.urls")),
     path("", include(wagtail_urls)),
 )

@@ -81,18 +81,18 @@ class ToolkitPlan(PagePlan):
         return sum(len(dimension.guides) for dimension in self.dimensions)
 
 
-def _check_limits(item: PagePlan, model, problems: Problems) -> None:
+def check_limits(item: PagePlan, model, problems: Problems) -> None:
     """Title, slug and summary within the page model's field limits (read from the model)."""
     values = {"title": item.title, "slug": item.slug, "summary": item.summary}
     for name, message in max_length_problems(model, values).items():
         problems.add(message, file=item.source.label, field=name)
 
 
-def _summary(content: ContentFile, problems: Problems) -> str:
+def read_summary(content: ContentFile, problems: Problems) -> str:
     return inline_text(str(content.meta.get("summary") or ""))
 
 
-def _expect_type(content: ContentFile, expected: str, problems: Problems) -> bool:
+def expect_type(content: ContentFile, expected: str, problems: Problems) -> bool:
     if content.meta.get("type") != expected:
         problems.add(
             f"'type' must be '{expected}', not {content.meta.get('type')!r}",
@@ -102,7 +102,7 @@ def _expect_type(content: ContentFile, expected: str, problems: Problems) -> boo
     return True
 
 
-def _framework(content: ContentFile, problems: Problems) -> Framework | None:
+def read_framework(content: ContentFile, problems: Problems) -> Framework | None:
     key = content.meta.get("framework")
     framework = Framework.objects.filter(key=key, is_reference_only=False).first()
     if framework is None:
@@ -195,26 +195,31 @@ def _guide_body(content: ContentFile, problems: Problems) -> list[dict]:
                 )
             blocks.append({"type": "case_examples", "value": examples})
         elif block_type == "resources":
-            resources = []
-            for item in list_items(text):
-                head, description = split_dash(item)
-                link = first_link(head) or first_link(item)
-                if link is None or not link[1].startswith("http"):
-                    problems.add(
-                        f"resource '{inline_text(item)[:60]}' needs a [title](https://...) link",
-                        file=content.label,
-                    )
-                    continue
-                resources.append(
-                    {
-                        "title": inline_text(link[0])[:200],
-                        "url": link[1],
-                        "document": None,
-                        "description": inline_text(description)[:300],
-                    }
-                )
-            blocks.append({"type": "resources", "value": resources})
+            blocks.append({"type": "resources", "value": resource_items(text, content, problems)})
     return blocks
+
+
+def resource_items(text: str, content: ContentFile, problems: Problems) -> list[dict]:
+    """A '## Resources' list: each item a [title](https://...) link, then ' - description'."""
+    resources = []
+    for item in list_items(text):
+        head, description = split_dash(item)
+        link = first_link(head) or first_link(item)
+        if link is None or not link[1].startswith("http"):
+            problems.add(
+                f"resource '{inline_text(item)[:60]}' needs a [title](https://...) link",
+                file=content.label,
+            )
+            continue
+        resources.append(
+            {
+                "title": inline_text(link[0])[:200],
+                "url": link[1],
+                "document": None,
+                "description": inline_text(description)[:300],
+            }
+        )
+    return resources
 
 
 def guide_slug(indicator: Indicator, title: str) -> str:
@@ -223,7 +228,7 @@ def guide_slug(indicator: Indicator, title: str) -> str:
 
 
 def _read_guide(content, framework, criterion, seen, problems) -> PagePlan | None:
-    if not _expect_type(content, "indicator", problems):
+    if not expect_type(content, "indicator", problems):
         return None
     key = content.meta.get("indicator")
     indicator = (
@@ -256,7 +261,7 @@ def _read_guide(content, framework, criterion, seen, problems) -> PagePlan | Non
         source=content,
         title=title,
         slug=guide_slug(indicator, title),
-        summary=_summary(content, problems),
+        summary=read_summary(content, problems),
         fields={"indicator": indicator, "body": body},
         sdgs=_sdgs(content, problems),
     )
@@ -271,9 +276,9 @@ def read_toolkit(folder: Path, problems: Problems) -> ToolkitPlan | None:
         )
         return None
     root = read_content_file(root_file, problems)
-    if root is None or not _expect_type(root, "toolkit", problems):
+    if root is None or not expect_type(root, "toolkit", problems):
         return None
-    framework = _framework(root, problems)
+    framework = read_framework(root, problems)
     if framework is None:
         return None
     title = inline_text(str(root.meta.get("title") or framework.name))
@@ -281,7 +286,7 @@ def read_toolkit(folder: Path, problems: Problems) -> ToolkitPlan | None:
         source=root,
         title=title,
         slug=slugify(f"{folder.name} toolkit"),
-        summary=_summary(root, problems),
+        summary=read_summary(root, problems),
         fields={"intro": markdown_to_html(root.body)},
         framework=framework,
     )
@@ -291,7 +296,7 @@ def read_toolkit(folder: Path, problems: Problems) -> ToolkitPlan | None:
     sections = []
     for path in section_files:
         content = read_content_file(path, problems)
-        if content is None or not _expect_type(content, "section", problems):
+        if content is None or not expect_type(content, "section", problems):
             continue
         order = content.meta.get("order")
         if not isinstance(order, int):
@@ -313,7 +318,7 @@ def read_toolkit(folder: Path, problems: Problems) -> ToolkitPlan | None:
                     source=content,
                     title=inline_text(str(content.meta["title"])),
                     slug=slugify(path.stem),
-                    summary=_summary(content, problems),
+                    summary=read_summary(content, problems),
                     fields={"body": markdown_to_html(content.body)},
                 ),
             )
@@ -331,7 +336,7 @@ def read_toolkit(folder: Path, problems: Problems) -> ToolkitPlan | None:
             )
             continue
         content = read_content_file(dimension_file, problems)
-        if content is None or not _expect_type(content, "dimension", problems):
+        if content is None or not expect_type(content, "dimension", problems):
             continue
         code = content.meta.get("criterion")
         criterion = framework.criteria.filter(code=code).first()
@@ -345,7 +350,7 @@ def read_toolkit(folder: Path, problems: Problems) -> ToolkitPlan | None:
             source=content,
             title=inline_text(str(content.meta.get("title") or criterion.name)),
             slug=slugify(dimension_dir.name),
-            summary=_summary(content, problems),
+            summary=read_summary(content, problems),
             fields={"intro": markdown_to_html(content.body)},
             criterion=criterion,
         )
@@ -364,13 +369,13 @@ def read_toolkit(folder: Path, problems: Problems) -> ToolkitPlan | None:
     _check_unique_slugs(plan.sections + plan.dimensions, problems)
     for dimension in plan.dimensions:
         _check_unique_slugs(dimension.guides, problems)
-    _check_limits(plan, ToolkitPage, problems)
+    check_limits(plan, ToolkitPage, problems)
     for section in plan.sections:
-        _check_limits(section, ToolkitSectionPage, problems)
+        check_limits(section, ToolkitSectionPage, problems)
     for dimension in plan.dimensions:
-        _check_limits(dimension, DimensionPage, problems)
+        check_limits(dimension, DimensionPage, problems)
         for guide in dimension.guides:
-            _check_limits(guide, IndicatorGuidePage, problems)
+            check_limits(guide, IndicatorGuidePage, problems)
     plan.missing_indicators = list(
         Indicator.objects.filter(framework=framework)
         .exclude(pk__in=seen)

@@ -25,6 +25,7 @@ from tests.cms.factories import (
     TrainerFactory,
     UserFactory,
 )
+from tests.courses.factories import make_small_course
 from tests.toolkit.factories import make_dimension, make_guide, make_toolkit
 
 ROLES = ("anonymous", "learner", "other_learner", "trainer", "editor", "moderator", "admin")
@@ -63,6 +64,14 @@ PROPOSALS = {
     "admin": OK,
 }
 ACCOUNT_FORMS = {**dict.fromkeys(ROLES, REDIRECT), "anonymous": OK}
+SIGNED_IN = {**dict.fromkeys(ROLES, OK), "anonymous": LOGIN}
+SIGNED_IN_POST = {**dict.fromkeys(ROLES, GONE), "anonymous": LOGIN}  # forms post here
+SIGNED_IN_NOT_FOUND = {**dict.fromkeys(ROLES, DENIED), "anonymous": LOGIN}
+# Trainers' pages: only trainers (and administrators, who hold every role) get in; a cohort
+# that is not theirs is 404 (object-level tests in tests/courses/test_permissions.py).
+TRAINERS = {**dict.fromkeys(ROLES, DENIED), "anonymous": LOGIN, "trainer": OK, "admin": OK}
+SOMEONE_ELSES_COHORT = {**dict.fromkeys(ROLES, DENIED), "anonymous": LOGIN}
+COHORT_POSTS = {**dict.fromkeys(ROLES, NO_ACCESS), "anonymous": LOGIN}
 
 
 @dataclass(frozen=True)
@@ -96,6 +105,17 @@ ROWS = [
     Row(r"^en/search/suggest/$", everyone(OK), sample="/en/search/suggest/?q=po"),
     Row(r"^en/cases/propose/$", PROPOSALS),
     Row(r"^en/cases/mine/$", PROPOSALS),
+    Row(r"learning/$", SIGNED_IN),
+    Row(r"learning/courses/<int:page_id>/enrol/$", SIGNED_IN_POST),
+    Row(r"learning/lessons/<int:page_id>/(complete|answers)/$", SIGNED_IN_POST),
+    Row(r"learning/certificates/<str:code>/$", everyone(DENIED)),  # no such code: 404
+    Row(r"learning/certificates/<str:code>/pdf/$", SIGNED_IN_NOT_FOUND),
+    Row(r"learning/invitations/<str:token>/$", everyone(DENIED)),  # no such token: 404
+    Row(r"learning/join/<str:code>/$", SIGNED_IN_NOT_FOUND),
+    Row(r"learning/cohorts/$", TRAINERS),
+    Row(r"learning/cohorts/<int:pk>/(learners|assignments)/$", COHORT_POSTS),
+    Row(r"learning/cohorts/<int:pk>/learners/<int:user_id>/remove/$", COHORT_POSTS),
+    Row(r"learning/cohorts/<int:pk>/", SOMEONE_ELSES_COHORT),
     Row(r"_util/authenticate_with_password/", everyone(GONE)),
     Row(r"_util/login/$", everyone(OK)),
     Row(r"wagtail_serve", everyone(OK)),  # page routes: see SAMPLE_PAGES
@@ -159,6 +179,7 @@ def world(taxonomy, home_page, client):
         proposed_by=learner,
         owner=learner,
     )
+    course, modules = make_small_course(home_page, modules=("IF",), lessons=1)
     users = {
         "anonymous": None,
         "learner": learner,
@@ -175,6 +196,10 @@ def world(taxonomy, home_page, client):
         "guide": guide.url,
         "compendium": compendium.url,
         "case": case.url,
+        "course list": course.get_parent().url,
+        "course": course.url,
+        "module": modules[0][0].url,
+        "lesson": modules[0][1][0].url,
     }
     return {"users": users, "pages": pages, "sample_id": case.pk, "draft": draft}
 
@@ -246,6 +271,8 @@ def test_permission_matrix(client, world, role):
         requested += 1
         if response.status_code != 200:
             failures.append(f"{kind} page {url}: expected ok, got {response.status_code}")
+        elif any(tag in response.content.decode() for tag in ("{#", "#}", "{%", "{{")):
+            failures.append(f"{kind} page {url}: template syntax shown as text")
     # A draft (someone's proposal) is never served, whoever asks.
     draft = client.get(world["draft"].url or "/en/compendium/private-proposal/")
     if draft.status_code != 404:

@@ -6,10 +6,12 @@ from cms import entry_points
 from cms.demo import ensure_demo_accounts, ensure_home_page, ensure_translations
 from cms.locales import ensure_locales, synchronise_trees
 
-# Shipped content, imported in this order (cases first: guides may choose them; each
-# imports its translations too); the compendium index is rebuilt last, once every page and
-# language version exists.
-CONTENT_COMMANDS = ("import_cases", "import_toolkit")
+# Shipped content, imported in this order (cases first: guides may choose them; courses
+# last: lessons show excerpts of guides; each imports its translations too); the compendium
+# index is rebuilt last, once every page and language version exists.
+CONTENT_COMMANDS = ("import_cases", "import_toolkit", "import_courses")
+# Demo records that need the demo accounts (a trainer's cohort with learners at every stage).
+RECORD_COMMANDS = ("load_demo_cohort",)
 INDEX_COMMAND = "rebuild_search_index"
 
 
@@ -43,4 +45,7 @@ class Command(BaseCommand):
             role = "superuser" if account.superuser else account.role
             state = "created" if was_created else "kept"
             self.stdout.write(f"  {role:<10} {account.email:<24} {account.password}  ({state})")
+        for command in RECORD_COMMANDS:
+            if command in available:
+                call_command(command, verbosity=options["verbosity"], stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo content ready."))

@@ -1,0 +1,86 @@
+"""Keep completion rules in step with the published course pages: publishing, unpublishing,
+moving or deleting a course, module or lesson re-syncs its course's requirements. Learners'
+records are never touched here (services.sync_course_requirements says what happens)."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+from django.db.models.signals import post_delete, pre_delete
+from wagtail.signals import page_published, page_unpublished, post_page_move
+
+from courses.models import CoursePage, LessonPage, ModulePage
+
+COURSE_TYPES = (CoursePage, ModulePage, LessonPage)
+_deferred: list[set] = []
+# Pages being deleted: Django removes a lesson's own row, signals post_delete, and only then
+# removes its wagtailcore_page row, so a sync in between must not count them.
+_deleting: set[int] = set()
+
+
+def course_key_of(page) -> object | None:
+    if isinstance(page, CoursePage):
+        return page.translation_key
+    course = CoursePage.objects.ancestor_of(page).only("translation_key").first()
+    return course.translation_key if course else None
+
+
+def sync(course_key) -> None:
+    from courses.services import sync_course_requirements
+
+    if course_key is None:
+        return
+    if _deferred:
+        _deferred[-1].add(course_key)
+    else:
+        sync_course_requirements(course_key, excluding=_deleting)
+
+
+@contextmanager
+def deferred_sync():
+    """Bulk writes (imports) sync each course once, at the end, instead of once per page."""
+    _deferred.append(set())
+    try:
+        yield
+    except BaseException:
+        _deferred.pop()  # the writes roll back: nothing to sync
+        raise
+    for key in _deferred.pop():
+        sync(key)
+
+
+def on_publish_or_unpublish(sender, instance, **kwargs):
+    sync(course_key_of(instance))
+
+
+def on_move(sender, instance, parent_page_before, parent_page_after, **kwargs):
+    for parent in (parent_page_before, parent_page_after):
+        sync(course_key_of(parent.specific) if parent else None)
+    sync(course_key_of(instance))
+
+
+def before_delete(sender, instance, **kwargs):
+    instance._course_key = course_key_of(instance)
+    _deleting.add(instance.pk)
+
+
+def after_delete(sender, instance, **kwargs):
+    try:
+        sync(getattr(instance, "_course_key", None))
+    finally:
+        _deleting.discard(instance.pk)
+
+
+def connect() -> None:
+    for model in COURSE_TYPES:
+        page_published.connect(
+            on_publish_or_unpublish, sender=model, dispatch_uid=f"course-pub-{model.__name__}"
+        )
+        page_unpublished.connect(
+            on_publish_or_unpublish, sender=model, dispatch_uid=f"course-unpub-{model.__name__}"
+        )
+        pre_delete.connect(
+            before_delete, sender=model, dispatch_uid=f"course-predel-{model.__name__}"
+        )
+        post_delete.connect(after_delete, sender=model, dispatch_uid=f"course-del-{model.__name__}")
+        post_page_move.connect(on_move, sender=model, dispatch_uid=f"course-moved-{model.__name__}")
