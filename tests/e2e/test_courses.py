@@ -68,9 +68,10 @@ def test_learner_takes_two_lessons_and_the_trainer_sees_it(
     screenshot(page, "my-learning-phone")
     # The answer is still there after leaving the page.
     page.goto(f"{base}{course_site['modules'][0][1][0].url}")
-    assert "northern villages" in page.get_by_label(
-        "What share of households own a smartphone?"
-    ).input_value()
+    assert (
+        "northern villages"
+        in page.get_by_label("What share of households own a smartphone?").input_value()
+    )
 
     # She joins her trainer's cohort with the shared link.
     page.goto(f"{base}/en/learning/join/{course_site['cohort'].invite_code}/")
