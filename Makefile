@@ -46,6 +46,7 @@ e2e: $(STAMP)
 bench: $(STAMP)
 	$(PY) -m bench.pages
 	$(PY) -m bench.search --size 10000
+	$(PY) -m bench.cohort
 
 messages: $(STAMP)
 	$(PY) manage.py makemessages --locale fr --ignore ".venv/*" --ignore "var/*"

@@ -39,7 +39,7 @@ def build_course(modules: int, lessons: int):
 
     from cms.demo import ensure_home_page
     from courses.models import CourseIndexPage, CoursePage, LessonPage, ModulePage
-    from courses.signals import deferred_sync
+    from courses.services import deferred_sync
     from toolkit.models import Framework
 
     call_command("load_frameworks", stdout=StringIO())

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from uuid import UUID
 
+from django.core.paginator import Paginator
 from django.db.models import Count, Max, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -85,17 +86,29 @@ def module_totals(course_keys) -> dict[UUID, int]:
     return {row["module_key"]: row["total"] for row in rows}
 
 
-def done_counts(users, course_keys) -> dict[tuple[int, UUID], tuple[int, object]]:
-    """(user id, module key) -> (required items completed, last completion), counted by the
-    database. `users` is a list of ids or a queryset of ids (a subquery, for a whole cohort)."""
+def done_counts(users, course_keys) -> dict[tuple[int, UUID], int]:
+    """(user id, module key) -> required items completed, counted by the database. `users` is
+    a list of ids or a queryset of ids (a subquery, for a whole cohort)."""
     rows = (
         ItemCompletion.objects.filter(
             user_id__in=users, item__course_key__in=course_keys, item__required=True
         )
-        .values("user_id", "item__module_key")
-        .annotate(done=Count("pk"), last=Max("completed_at"))
+        .values_list("user_id", "item__module_key")
+        .annotate(done=Count("pk"))
+        .order_by()
     )
-    return {(row["user_id"], row["item__module_key"]): (row["done"], row["last"]) for row in rows}
+    return {(user_id, module_key): done for user_id, module_key, done in rows}
+
+
+def last_activity(users, course_keys) -> dict[int, object]:
+    """User id -> their latest completion in these courses."""
+    rows = (
+        ItemCompletion.objects.filter(user_id__in=users, item__course_key__in=course_keys)
+        .values_list("user_id")
+        .annotate(last=Max("completed_at"))
+        .order_by()
+    )
+    return dict(rows)
 
 
 def module_status(done: int, total: int, due_on: date | None, today: date) -> str:
@@ -173,7 +186,7 @@ def course_is_complete(user, course_key) -> bool:
     if not totals:
         return False
     counts = done_counts([user.pk], [course_key])
-    return all(counts.get((user.pk, key), (0, None))[0] >= total for key, total in totals.items())
+    return all(counts.get((user.pk, key), 0) >= total for key, total in totals.items())
 
 
 def learners_who_completed(course_key, users=None) -> list[int]:
@@ -188,7 +201,7 @@ def learners_who_completed(course_key, users=None) -> list[int]:
     )
     counts = done_counts(enrolled, [course_key])
     by_user: dict[int, int] = defaultdict(int)
-    for (user_id, module_key), (done, _last) in counts.items():
+    for (user_id, module_key), done in counts.items():
         if module_key in totals and done >= totals[module_key]:
             by_user[user_id] += 1
     return [user_id for user_id, modules in by_user.items() if modules == len(totals)]
@@ -201,6 +214,10 @@ def course_index() -> CourseIndexPage | None:
     """The course list in the reader's language (or the original one)."""
     pages = CourseIndexPage.objects.live().order_by("pk")
     return pages.filter(locale_id=active_locale_id()).first() or pages.first()
+
+
+def course_index_context(index: CourseIndexPage, user) -> dict:
+    return {"courses": course_cards(index, user)}
 
 
 def course_cards(index: CourseIndexPage, user) -> list[dict]:
@@ -230,7 +247,7 @@ def learner_progress(user, course_keys, due_dates=None) -> list[CourseProgress]:
     for course_key in course_keys:
         module_rows = []
         for module_key in structure.get(course_key, []):
-            done = counts.get((user.pk, module_key), (0, None))[0]
+            done = counts.get((user.pk, module_key), 0)
             total = totals.get(module_key, 0)
             due = due_dates.get(module_key) or due_dates.get(course_key)
             module_rows.append(
@@ -442,15 +459,25 @@ def my_learning(user) -> MyLearning:
 # --- cohorts ---------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Learner:
+    """The few fields the matrix shows (read as values: no model instance per learner)."""
+
+    pk: int
+    first_name: str
+    last_name: str
+    email: str
+    organisation: str
+
+    def get_full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
 @dataclass
 class MatrixRow:
-    member: CohortMember
+    user: Learner
     cells: list[ModuleProgress]
     last_activity: object = None
-
-    @property
-    def user(self):
-        return self.member.user
 
     @property
     def done(self) -> int:
@@ -487,19 +514,31 @@ class Column:
 class Matrix:
     cohort: Cohort
     columns: list[Column]
-    rows: list[MatrixRow]
+    rows: list[MatrixRow]  # the rows of the requested page, after filtering and sorting
     courses: dict
     member_count: int = 0
+    matching: int = 0  # rows that pass the filter, over every page
+    page: object = None  # django.core.paginator.Page when paginated
 
 
 MATRIX_SORTS = ("name", "-name", "progress", "-progress", "activity", "-activity")
 MATRIX_FILTERS = ("", "overdue", "not_started", "in_progress", "done")
+# Learners per page, as Moodle's grader report shows 100 students per page by default.
+MATRIX_PAGE_SIZE = 100
 
 
-def cohort_matrix(cohort: Cohort, sort: str = "name", status: str = "", query: str = "") -> Matrix:
-    """Learners × assigned modules, with per-module and per-learner totals: seven queries
-    whatever the size of the cohort (members, assignments, requirements twice, two kinds of
-    page, completion counts)."""
+def cohort_matrix(
+    cohort: Cohort,
+    sort: str = "name",
+    status: str = "",
+    query: str = "",
+    page: int | str | None = 1,
+    per_page: int | None = MATRIX_PAGE_SIZE,
+) -> Matrix:
+    """Learners × assigned modules, with per-module totals over the whole cohort and one page
+    of learners (every learner with `per_page=None`, for the CSV export). Eight queries
+    whatever the size of the cohort: assignments, requirements twice, two kinds of page,
+    members, completion counts, last activity."""
     today = timezone.localdate()
     assignments = list(cohort.assignments.all())
     course_keys = list(dict.fromkeys(a.course_key for a in assignments))
@@ -523,49 +562,45 @@ def cohort_matrix(cohort: Cohort, sort: str = "name", status: str = "", query: s
     ordered = [key for course in course_keys for key in structure.get(course, []) if key in columns]
     modules = pages_by_key(ModulePage, ordered)
     courses = pages_by_key(CoursePage, course_keys)
-    members = list(
-        cohort.members.select_related("user").only(
-            "id",
-            "joined_at",
-            "cohort_id",
-            "user__id",
-            "user__first_name",
-            "user__last_name",
-            "user__email",
-            "user__organisation",
+    for key in ordered:
+        columns[key].page = modules.get(key)
+    members = [
+        Learner(*values)
+        for values in cohort.members.values_list(
+            "user_id", "user__first_name", "user__last_name", "user__email", "user__organisation"
         )
-    )
-    counts = done_counts(cohort.members.values("user_id"), course_keys)
+    ]
+    member_ids = cohort.members.values("user_id")
+    counts = done_counts(member_ids, course_keys)
+    latest = last_activity(member_ids, course_keys)
+    plan = [(key, columns[key].total, columns[key].due_on) for key in ordered]
     rows = []
-    for member in members:
+    for learner in members:
         cells = []
-        last = None
-        for key in ordered:
+        for key, total, due_on in plan:
+            done = counts.get((learner.pk, key), 0)
+            state = module_status(done, total, due_on, today)
+            cells.append(ModuleProgress(key, None, done, total, state, due_on))
             column = columns[key]
-            done, when = counts.get((member.user_id, key), (0, None))
-            if when and (last is None or when > last):
-                last = when
-            cells.append(
-                ModuleProgress(
-                    key,
-                    None,
-                    done,
-                    column.total,
-                    module_status(done, column.total, column.due_on, today),
-                    column.due_on,
-                )
-            )
-        rows.append(MatrixRow(member, cells, last))
-    for column in (columns[key] for key in ordered):
-        column.page = modules.get(column.key)
-    for row in rows:
-        for column_key, cell in zip(ordered, row.cells, strict=True):
-            columns[column_key].done_count += cell.status == DONE
-            columns[column_key].overdue_count += cell.status == OVERDUE
-    member_count = len(rows)
-    rows = filter_rows(rows, status, query)
-    rows = sort_rows(rows, sort)
-    return Matrix(cohort, [columns[key] for key in ordered], rows, courses, member_count)
+            column.done_count += state == DONE
+            column.overdue_count += state == OVERDUE
+        rows.append(MatrixRow(learner, cells, latest.get(learner.pk)))
+    matching = sort_rows(filter_rows(rows, status, query), sort)
+    paginated = None
+    if per_page:
+        paginated = Paginator(matching, per_page).get_page(page)
+        shown = list(paginated.object_list)
+    else:
+        shown = matching
+    return Matrix(
+        cohort,
+        [columns[key] for key in ordered],
+        shown,
+        courses,
+        member_count=len(rows),
+        matching=len(matching),
+        page=paginated,
+    )
 
 
 def filter_rows(rows, status: str, query: str):
@@ -747,7 +782,7 @@ def reminders_due(today: date) -> list[tuple[Assignment, object, str]]:
             else structure.get(assignment.course_key, [])
         )
         return bool(modules) and all(
-            counts.get((user.pk, key), (0, None))[0] >= totals.get(key, 0) for key in modules
+            counts.get((user.pk, key), 0) >= totals.get(key, 0) for key in modules
         )
 
     due = []

@@ -3,6 +3,7 @@ invitations, assignments, and keeping completion rules in step with the publishe
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -201,6 +202,32 @@ class SyncResult:
     removed: int = 0
     certificates: int = 0
     reopened: int = 0  # learners who had finished a module that gained a lesson
+
+
+_deferred: list[set] = []
+
+
+def request_sync(course_key, excluding=()) -> None:
+    """Sync a course's rule now, or at the end of the enclosing `deferred_sync()` block."""
+    if course_key is None:
+        return
+    if _deferred:
+        _deferred[-1].add(course_key)
+    else:
+        sync_course_requirements(course_key, excluding)
+
+
+@contextmanager
+def deferred_sync():
+    """Bulk writes (imports) sync each course once, at the end, instead of once per page."""
+    _deferred.append(set())
+    try:
+        yield
+    except BaseException:
+        _deferred.pop()  # the writes roll back: nothing to sync
+        raise
+    for key in _deferred.pop():
+        request_sync(key)
 
 
 def sync_course_requirements(course_key, excluding=()) -> SyncResult:
@@ -472,7 +499,6 @@ def apply_course_plan(plan, home_page, outcomes, force: bool = False, progress=N
     """Build or update one course's pages from a validated plan (courses.importer), then sync
     its completion rule once."""
     from cms.page_import import upsert_page
-    from courses.signals import deferred_sync
     from toolkit.services import page_values
 
     index = ensure_course_index(home_page)

@@ -4,15 +4,13 @@ records are never touched here (services.sync_course_requirements says what happ
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-
 from django.db.models.signals import post_delete, pre_delete
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from courses.models import CoursePage, LessonPage, ModulePage
+from courses.services import request_sync
 
 COURSE_TYPES = (CoursePage, ModulePage, LessonPage)
-_deferred: list[set] = []
 # Pages being deleted: Django removes a lesson's own row, signals post_delete, and only then
 # removes its wagtailcore_page row, so a sync in between must not count them.
 _deleting: set[int] = set()
@@ -26,27 +24,7 @@ def course_key_of(page) -> object | None:
 
 
 def sync(course_key) -> None:
-    from courses.services import sync_course_requirements
-
-    if course_key is None:
-        return
-    if _deferred:
-        _deferred[-1].add(course_key)
-    else:
-        sync_course_requirements(course_key, excluding=_deleting)
-
-
-@contextmanager
-def deferred_sync():
-    """Bulk writes (imports) sync each course once, at the end, instead of once per page."""
-    _deferred.append(set())
-    try:
-        yield
-    except BaseException:
-        _deferred.pop()  # the writes roll back: nothing to sync
-        raise
-    for key in _deferred.pop():
-        sync(key)
+    request_sync(course_key, excluding=_deleting)
 
 
 def on_publish_or_unpublish(sender, instance, **kwargs):

@@ -216,6 +216,7 @@ def cohort_detail(request, pk):
         sort=params.get("sort") or "name",
         status=params.get("status") or "",
         query=params.get("q") or "",
+        page=request.GET.get("page", 1),
     )
     return render(
         request,
@@ -331,7 +332,7 @@ def cohort_export(request, pk):
     """The matrix as CSV, laid out like Moodle's gradebook export: identity columns, one
     column per module ("Module: <title> (Percentage)"), the course total, the export time."""
     cohort = _cohort(request, pk)
-    matrix = selectors.cohort_matrix(cohort)
+    matrix = selectors.cohort_matrix(cohort, per_page=None)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="cohort-{cohort.pk}-grades.csv"'
     response.write("\ufeff")  # spreadsheets read the file as UTF-8

@@ -19,7 +19,21 @@ from courses.blocks import LessonStreamBlock
 from courses.panels import LearnerRecordsPanel
 
 
-class CourseIndexPage(ImportedContentMixin, Page):
+class ReaderContextMixin:
+    """Course pages show the reader's place in the course. Those reads live in
+    courses.selectors, a layer above the models, which courses.apps wires in as
+    `context_reader(page, user) -> dict`: the models never import it."""
+
+    context_reader = None
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        if self.context_reader is not None:
+            context.update(self.context_reader(request.user))
+        return context
+
+
+class CourseIndexPage(ReaderContextMixin, ImportedContentMixin, Page):
     """The list of courses in one language (/en/courses/)."""
 
     parent_page_types = ["cms.HomePage"]
@@ -31,15 +45,8 @@ class CourseIndexPage(ImportedContentMixin, Page):
     class Meta:
         verbose_name = _("course list")
 
-    def get_context(self, request, *args, **kwargs):
-        from courses import selectors
 
-        context = super().get_context(request, *args, **kwargs)
-        context["courses"] = selectors.course_cards(self, request.user)
-        return context
-
-
-class CoursePage(ImportedContentMixin, Page):
+class CoursePage(ReaderContextMixin, ImportedContentMixin, Page):
     class Enrolment(models.TextChoices):
         OPEN = "open", _("Open: anyone signed in can enrol")
         KEY = "key", _("With an enrolment key")
@@ -139,15 +146,8 @@ class CoursePage(ImportedContentMixin, Page):
     def prerequisite_list(self) -> list[str]:
         return [line.strip() for line in self.prerequisites.splitlines() if line.strip()]
 
-    def get_context(self, request, *args, **kwargs):
-        from courses import selectors
 
-        context = super().get_context(request, *args, **kwargs)
-        context.update(selectors.course_outline(self, request.user))
-        return context
-
-
-class ModulePage(ImportedContentMixin, Page):
+class ModulePage(ReaderContextMixin, ImportedContentMixin, Page):
     criterion = models.ForeignKey(
         "toolkit.Criterion",
         null=True,
@@ -187,15 +187,8 @@ class ModulePage(ImportedContentMixin, Page):
         ):
             raise ValidationError({"criterion": _("Choose a criterion of the course's framework.")})
 
-    def get_context(self, request, *args, **kwargs):
-        from courses import selectors
 
-        context = super().get_context(request, *args, **kwargs)
-        context.update(selectors.module_outline(self, request.user))
-        return context
-
-
-class LessonPage(ImportedContentMixin, Page):
+class LessonPage(ReaderContextMixin, ImportedContentMixin, Page):
     indicators = ParentalManyToManyField(
         "toolkit.Indicator", blank=True, related_name="lesson_pages", verbose_name=_("indicators")
     )
@@ -232,9 +225,6 @@ class LessonPage(ImportedContentMixin, Page):
         return prompts
 
     def get_context(self, request, *args, **kwargs):
-        from courses import selectors
-
         context = super().get_context(request, *args, **kwargs)
         context["toc"] = table_of_contents(self.body)
-        context.update(selectors.lesson_state(self, request.user))
         return context

@@ -187,3 +187,14 @@ def test_the_matrix_export_and_my_learning_run_constant_queries(
     services.assign(second, course_tree["course"], None, timezone.localdate())
     services.add_member(second, learner)
     assert queries(lambda: client.get("/en/learning/")) == before
+
+
+def test_the_matrix_pages_learners_and_counts_totals_over_all(cohort):
+    cohort, _people = cohort
+    first = selectors.cohort_matrix(cohort, sort="-name", per_page=3)
+    second = selectors.cohort_matrix(cohort, sort="-name", per_page=3, page=2)
+    assert [row.user.first_name for row in first.rows] == ["Ana", "Bo", "Cy"]
+    assert [row.user.first_name for row in second.rows] == ["Di"]
+    assert first.matching == second.matching == first.member_count == 4
+    assert [c.done_count for c in second.columns] == [2, 1]  # every learner, not the page
+    assert selectors.cohort_matrix(cohort, per_page=3, page="x").page.number == 1
