@@ -119,7 +119,7 @@ def module_status(done: int, total: int, due_on: date | None, today: date) -> st
     return IN_PROGRESS if done else NOT_STARTED
 
 
-@dataclass
+@dataclass(slots=True)
 class ModuleProgress:
     key: UUID
     page: Page | None
@@ -473,7 +473,7 @@ class Learner:
         return f"{self.first_name} {self.last_name}".strip()
 
 
-@dataclass
+@dataclass(slots=True)
 class MatrixRow:
     user: Learner
     cells: list[ModuleProgress]
