@@ -101,7 +101,8 @@ LEAKS = ("Feedback for", "fraction", "1.0", "tolerance", "Right answer is")
         (
             "cloze",
             [],
-            "<p>Pay {1:SHORTANSWER:=online#Feedback for online} or {1:MULTICHOICE:=here#Feedback for here~there}</p>",
+            "<p>Pay {1:SHORTANSWER:=online#Feedback for online} or "
+            "{1:MULTICHOICE:=here#Feedback for here~there}</p>",
         ),
     ],
 )
