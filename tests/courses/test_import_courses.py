@@ -141,3 +141,26 @@ def test_a_malformed_file_changes_nothing_and_names_its_place(
     assert message in str(error.value)
     assert "nothing was written" in str(error.value)
     assert not CoursePage.objects.exists() and not Requirement.objects.exists()
+
+
+def test_the_demo_cohort_shows_every_stage(toolkit_imported):
+    """What `make run` shows the demo trainer: learners from not started to finished, one
+    module overdue, a certificate, exercise answers; and it can be loaded twice."""
+    from cms.demo import ensure_demo_accounts
+    from courses import selectors
+    from courses.demo import ensure_demo_cohort
+    from courses.models import Certificate, ExerciseAnswer
+
+    run()
+    ensure_demo_accounts()
+    cohort = ensure_demo_cohort()
+    assert ensure_demo_cohort() == cohort  # idempotent
+    matrix = selectors.cohort_matrix(cohort)
+    assert matrix.member_count == 9 and len(matrix.columns) == 6
+    states = {cell.status for row in matrix.rows for cell in row.cells}
+    assert states == {"done", "in_progress", "not_started", "overdue"}
+    assert Certificate.objects.filter(user__email="learner01@example.org").exists()
+    assert ExerciseAnswer.objects.filter(user__email="learner@example.org").exists()
+    learner = cohort.members.get(user__email="learner@example.org").user
+    progress = selectors.my_learning(learner)
+    assert progress.courses[0].done == 7 and progress.assignments

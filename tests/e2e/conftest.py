@@ -77,8 +77,16 @@ def screenshot():
 
 @pytest.fixture
 def demo_site(transactional_db):
-    """The demo home page and accounts, as `make run` creates them."""
+    """The demo home page, toolkits, cases and accounts, as `make run` creates them."""
     from io import StringIO
 
     call_command("load_frameworks", stdout=StringIO())
-    call_command("load_demo_content", stdout=StringIO())
+    # The courses and the demo cohort are left out: the course tests build their own (quicker).
+    call_command(
+        "load_demo_content",
+        "--skip",
+        "import_courses",
+        "--skip",
+        "load_demo_cohort",
+        stdout=StringIO(),
+    )

@@ -21,13 +21,23 @@ class Command(BaseCommand):
         "cases, and one demo account per role (refused with production settings)."
     )
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--skip",
+            action="append",
+            default=[],
+            metavar="COMMAND",
+            help="Leave out one content or record command (e.g. import_courses), for quicker "
+            "set-ups that do not need it (browser tests).",
+        )
+
     def handle(self, *args, **options):
         if not getattr(settings, "DEMO_ACCOUNTS_ALLOWED", False):
             raise CommandError("Demo content is disabled in these settings (production).")
         home, created = ensure_home_page()
         self.stdout.write(f"Home page: {'created' if created else 'kept'} ({home.title})")
         ensure_locales()
-        available = get_commands()
+        available = set(get_commands()) - set(options["skip"])
         for command in CONTENT_COMMANDS:
             if command in available:
                 call_command(command, verbosity=options["verbosity"], stdout=self.stdout)
