@@ -1,0 +1,116 @@
+"""Question-bank imports: a file read into a plan of questions, validated completely (every
+problem with its line) before anything is written. GIFT now; Moodle XML joins it here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+
+from cms.imports import Problems, display_path
+from quizzes import gift
+from quizzes.models import Choice, Question
+from quizzes.tags import TagBook
+
+FORMATS = {".gift": "gift", ".txt": "gift"}
+DEFAULT_CATEGORY = "top/Imported"
+MAX_FILE_BYTES = 20 * 1024 * 1024
+
+
+@dataclass
+class QuestionPlan:
+    line: int
+    question: Question
+    choices: list[Choice]
+    category: str
+    indicators: list = field(default_factory=list)
+    unknown_tags: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ImportPlan:
+    questions: list[QuestionPlan] = field(default_factory=list)
+    unsupported: list[str] = field(default_factory=list)  # "line 12: essay"
+
+    @property
+    def needs_indicators(self) -> int:
+        return sum(1 for plan in self.questions if not plan.indicators)
+
+
+def read_questions(
+    path: Path, extra_indicators: str = "", skip_unsupported: bool = False
+) -> ImportPlan:
+    problems = Problems(file=display_path(path))
+    fmt = FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        problems.add(
+            f"unknown format {path.suffix or '(no extension)'!r}: GIFT files end in .gift or .txt"
+        )
+        problems.raise_if_any()
+    if not path.is_file():
+        problems.add("no such file")
+        problems.raise_if_any()
+    if path.stat().st_size > MAX_FILE_BYTES:
+        problems.add(f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
+        problems.raise_if_any()
+    book = TagBook()
+    extra = []
+    for code in [c for c in extra_indicators.split(",") if c.strip()]:
+        indicator = book.indicator(code)
+        if indicator is None:
+            problems.add(
+                f"--indicators: unknown indicator {code.strip()!r} (e.g. LOSI-2024:#236 or if-236)"
+            )
+        else:
+            extra.append(indicator)
+    try:
+        parsed = gift.parse(gift.decode(path.read_bytes()))
+    except gift.GiftError as exc:
+        problems.add(str(exc), line=exc.line)
+        parsed = []
+    plan = ImportPlan()
+    for item in parsed:
+        if item.unsupported:
+            plan.unsupported.append(f"line {item.line}: {item.unsupported}")
+            continue
+        question = Question(
+            name=item.name[:255],
+            qtype=item.qtype,
+            stem=item.stem,
+            general_feedback=item.general_feedback,
+            options=item.options,
+            idnumber=item.idnumber[:100],
+        )
+        choices = [
+            Choice(
+                text=c["text"],
+                prompt=c.get("prompt", "")[:500],
+                fraction=Decimal(str(round(c["fraction"], 7))),
+                feedback=c.get("feedback", ""),
+                tolerance=Decimal(str(c.get("tolerance", 0))),
+            )
+            for c in item.choices
+        ]
+        if not gift.plain_stem(item.stem).strip("_ "):
+            problems.add("no question text", line=item.line)
+        for problem in question.choice_problems(choices):
+            problems.add(str(problem), line=item.line)
+        tagged = [book.indicator(tag) for tag in item.tags]
+        indicators = list(dict.fromkeys([*[i for i in tagged if i is not None], *extra]))
+        plan.questions.append(
+            QuestionPlan(
+                item.line,
+                question,
+                choices,
+                item.category or DEFAULT_CATEGORY,
+                indicators,
+                [t for t, i in zip(item.tags, tagged, strict=True) if i is None],
+            )
+        )
+    if plan.unsupported and not skip_unsupported:
+        problems.add(
+            "unsupported question types (import with --skip-unsupported to leave them out): "
+            + "; ".join(plan.unsupported)
+        )
+    problems.raise_if_any()
+    return plan
