@@ -15,9 +15,9 @@ Written: the same constructs, one question per block, tags and id on the comment
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
-from cms.sanitize import markdown_to_html, sanitize_html
+from cms.sanitize import markdown_to_html, plain_text, sanitize_html
+from quizzes.formats import ParsedQuestion
 from quizzes.grading import MATCHING, MULTIPLE, NUMERICAL, SHORT_ANSWER, SINGLE, TRUE_FALSE
 
 ESCAPABLE = "~=#{}:\\"
@@ -31,23 +31,6 @@ class GiftError(ValueError):
     def __init__(self, message: str, line: int):
         super().__init__(message)
         self.line = line
-
-
-@dataclass
-class GiftQuestion:
-    """A question read from the file, with the line it starts on (for messages)."""
-
-    line: int
-    qtype: str
-    name: str
-    stem: str
-    choices: list[dict] = field(default_factory=list)
-    general_feedback: str = ""
-    options: dict = field(default_factory=dict)
-    category: str = ""
-    tags: list[str] = field(default_factory=list)
-    idnumber: str = ""
-    unsupported: str = ""  # the Moodle type name, when we cannot take it
 
 
 def decode(raw: bytes) -> str:
@@ -249,7 +232,7 @@ def _numerical(body: str, line: int) -> list[dict]:
     return choices
 
 
-def parse(text: str, source: str = "") -> list[GiftQuestion]:
+def parse(text: str, source: str = "") -> list[ParsedQuestion]:
     """Every question of a GIFT file; raises GiftError with the line for a malformed one."""
     questions, category = [], ""
     for line, block, comments in _blocks(text):
@@ -272,7 +255,7 @@ def parse(text: str, source: str = "") -> list[GiftQuestion]:
         opening = find_unescaped(stripped, "{")
         if opening == -1:
             questions.append(
-                GiftQuestion(
+                ParsedQuestion(
                     line,
                     "description",
                     name,
@@ -295,7 +278,7 @@ def parse(text: str, source: str = "") -> list[GiftQuestion]:
         missing_word = bool(after.strip())
         stem_raw = before + (" _____ " + after if missing_word else "")
         stem = _text(stem_raw, text_format)
-        question = GiftQuestion(
+        question = ParsedQuestion(
             line=line,
             qtype=qtype,
             name=name or plain_stem(stem)[:80] or f"Question at line {line}",
@@ -314,8 +297,6 @@ def parse(text: str, source: str = "") -> list[GiftQuestion]:
 
 
 def plain_stem(html: str) -> str:
-    from cms.sanitize import plain_text
-
     return plain_text(html, multiline=False)
 
 

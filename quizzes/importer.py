@@ -8,11 +8,11 @@ from decimal import Decimal
 from pathlib import Path
 
 from cms.imports import Problems, display_path
-from quizzes import gift
+from quizzes import gift, moodle_xml
 from quizzes.models import Choice, Question
 from quizzes.tags import TagBook
 
-FORMATS = {".gift": "gift", ".txt": "gift"}
+FORMATS = {".gift": "gift", ".txt": "gift", ".xml": "moodle-xml"}
 DEFAULT_CATEGORY = "top/Imported"
 MAX_FILE_BYTES = 20 * 1024 * 1024
 
@@ -31,6 +31,7 @@ class QuestionPlan:
 class ImportPlan:
     questions: list[QuestionPlan] = field(default_factory=list)
     unsupported: list[str] = field(default_factory=list)  # "line 12: essay"
+    dropped_files: int = 0  # embedded images and files not kept
 
     @property
     def needs_indicators(self) -> int:
@@ -44,7 +45,8 @@ def read_questions(
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
         problems.add(
-            f"unknown format {path.suffix or '(no extension)'!r}: GIFT files end in .gift or .txt"
+            f"unknown format {path.suffix or '(no extension)'!r}: GIFT files end in .gift or "
+            ".txt, Moodle XML files in .xml"
         )
         problems.raise_if_any()
     if not path.is_file():
@@ -63,15 +65,21 @@ def read_questions(
             )
         else:
             extra.append(indicator)
+    parsed = []
     try:
-        parsed = gift.parse(gift.decode(path.read_bytes()))
+        if fmt == "gift":
+            parsed = gift.parse(gift.decode(path.read_bytes()))
+        else:
+            parsed = moodle_xml.parse(path.read_bytes())
     except gift.GiftError as exc:
         problems.add(str(exc), line=exc.line)
-        parsed = []
+    except moodle_xml.MoodleXmlError as exc:
+        problems.add(str(exc), element=exc.place)
     plan = ImportPlan()
     for item in parsed:
         if item.unsupported:
-            plan.unsupported.append(f"line {item.line}: {item.unsupported}")
+            where = f"line {item.line}" if isinstance(item.line, int) else item.line
+            plan.unsupported.append(f"{where}: {item.unsupported}")
             continue
         question = Question(
             name=item.name[:255],
@@ -80,7 +88,10 @@ def read_questions(
             general_feedback=item.general_feedback,
             options=item.options,
             idnumber=item.idnumber[:100],
+            default_points=Decimal(str(round(item.points, 2))),
         )
+        if item.penalty is not None:
+            question.penalty = Decimal(str(round(min(max(item.penalty, 0), 1), 6)))
         choices = [
             Choice(
                 text=c["text"],
@@ -91,10 +102,11 @@ def read_questions(
             )
             for c in item.choices
         ]
+        place = {"line": item.line} if isinstance(item.line, int) else {"element": item.line}
         if not gift.plain_stem(item.stem).strip("_ "):
-            problems.add("no question text", line=item.line)
+            problems.add("no question text", **place)
         for problem in question.choice_problems(choices):
-            problems.add(str(problem), line=item.line)
+            problems.add(str(problem), **place)
         tagged = [book.indicator(tag) for tag in item.tags]
         indicators = list(dict.fromkeys([*[i for i in tagged if i is not None], *extra]))
         plan.questions.append(
@@ -107,6 +119,7 @@ def read_questions(
                 [t for t, i in zip(item.tags, tagged, strict=True) if i is None],
             )
         )
+    plan.dropped_files = sum(item.dropped_files for item in parsed)
     if plan.unsupported and not skip_unsupported:
         problems.add(
             "unsupported question types (import with --skip-unsupported to leave them out): "

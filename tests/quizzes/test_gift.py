@@ -115,7 +115,7 @@ def test_the_round_trip(taxonomy, tmp_path):
     run_import(SAMPLES / "everything.gift", "--indicators", "if-215")
     first = {q.name: (q.category.path, strip_ids(q.snapshot())) for q in Question.objects.all()}
     exported = tmp_path / "export.gift"
-    call_command("export_questions", str(exported), stderr=StringIO())
+    call_command("export_questions", str(exported), "--format", "gift", stderr=StringIO())
     Question.objects.all().delete()
     run_import(exported)
     second = {q.name: (q.category.path, strip_ids(q.snapshot())) for q in Question.objects.all()}
@@ -134,7 +134,7 @@ def test_types_gift_cannot_hold_are_listed_on_export(taxonomy, tmp_path):
 
     make_question(qtype="ordering", choices=(("First", 0), ("Second", 0)), name="Order them")
     err = StringIO()
-    call_command("export_questions", str(tmp_path / "x.gift"), stderr=err)
+    call_command("export_questions", str(tmp_path / "x.gift"), "--format", "gift", stderr=err)
     assert "Not in GIFT (use Moodle XML): Order them (ordering)" in err.getvalue()
 
 

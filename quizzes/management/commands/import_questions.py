@@ -8,7 +8,8 @@ from quizzes.services import save_plan
 
 class Command(ImportCommand):
     help = (
-        "Import a question bank from a GIFT file (.gift, .txt; UTF-8 or Windows-1252). "
+        "Import a question bank from a GIFT file (.gift, .txt; UTF-8 or Windows-1252) or a "
+        "Moodle XML file (.xml; read with entities and DTDs refused). "
         "Indicator tags travel as Moodle tags ([tag:LOSI-2024:#236]); --indicators tags every "
         "question; untagged questions are kept, flagged 'needs indicators'. Validates the whole "
         "file first: a malformed question refuses the import with its line."
@@ -60,5 +61,12 @@ class Command(ImportCommand):
         unknown = sorted({tag for item in plan.questions for tag in item.unknown_tags})
         if unknown:
             self.stdout.write(f"Tags that name no indicator (ignored): {', '.join(unknown)}")
+        if plan.dropped_files:
+            self.stdout.write(
+                self.style.WARNING(
+                    f"{plan.dropped_files} embedded file(s) (images) were not kept: "
+                    "add them again in the admin."
+                )
+            )
         for entry in plan.unsupported:
             self.stdout.write(f"Skipped, unsupported: {entry}")
