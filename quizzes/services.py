@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from cms.imports import CREATED, Outcomes
+from cms.imports import CREATED, UNCHANGED, Outcomes
 from quizzes.models import Question, QuestionCategory
 from quizzes.tags import TagBook
 
 
 def save_plan(plan, outcomes: Outcomes, progress=None) -> list[Question]:
-    """Create the plan's questions (inside the import's transaction), as Moodle's importer
-    does: a re-import adds questions, it never overwrites an edited one."""
+    """Create the plan's questions (inside the import's transaction). A question whose ID
+    number is already in its category is kept as it is (Moodle's ID numbers are unique per
+    category): importing the same file twice adds nothing, and never overwrites an edit."""
     saved = []
     categories: dict[str, QuestionCategory] = {}
     for item in plan.questions:
@@ -17,6 +18,11 @@ def save_plan(plan, outcomes: Outcomes, progress=None) -> list[Question]:
         if category is None:
             category = categories[item.category] = QuestionCategory.from_path(item.category)
         question = item.question
+        if question.idnumber and category.questions.filter(idnumber=question.idnumber).exists():
+            outcomes.add(UNCHANGED)
+            if progress is not None:
+                progress.update(1)
+            continue
         question.category = category
         question.choices = item.choices
         question.indicators = item.indicators  # parental: written by save(), with the choices

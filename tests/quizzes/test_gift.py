@@ -142,3 +142,13 @@ def test_parse_keeps_escaped_braces_and_feedback_markers():
     (question,) = gift.parse("::T::a \\{b\\} {=c\\#d#e}")
     assert question.choices[0] == {"text": "c#d", "fraction": 1.0, "feedback": "e"}
     assert "a {b}" in question.stem
+
+
+def test_importing_twice_adds_nothing_and_keeps_edits(taxonomy):
+    run_import(SAMPLES / "everything.gift")
+    portal = Question.objects.get(idnumber="IF-1")
+    portal.name = "Edited by an editor"
+    portal.save()
+    output = run_import(SAMPLES / "everything.gift")
+    assert "questions unchanged: 1" in output  # the one with an ID number
+    assert Question.objects.filter(idnumber="IF-1").get().name == "Edited by an editor"

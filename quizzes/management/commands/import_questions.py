@@ -1,7 +1,7 @@
 from collections import Counter
 from pathlib import Path
 
-from cms.imports import CREATED, ImportCommand
+from cms.imports import CREATED, UNCHANGED, ImportCommand
 from quizzes.importer import read_questions
 from quizzes.services import save_plan
 
@@ -17,7 +17,7 @@ class Command(ImportCommand):
     title = "Question import"
     kind = "questions"
     progress_unit = "question"
-    summary_outcomes = (CREATED,)
+    summary_outcomes = (CREATED, UNCHANGED)
 
     def add_import_arguments(self, parser):
         parser.add_argument("file", type=Path)
