@@ -5,6 +5,7 @@ Every view declares who may use it (cms.permissions); records are fetched throug
 from __future__ import annotations
 
 import csv
+import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -28,6 +29,14 @@ from courses.forms import (
     MatrixFilterForm,
 )
 from courses.models import Certificate, Cohort, CoursePage, Invitation, LessonPage
+
+TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,48}$")
+
+
+def token_or_blank(value: str) -> str:
+    """Codes and tokens are URL-safe base64: anything else (a NUL byte, a long string) can
+    match nothing, so it is answered "not found" without reaching the database."""
+    return value if TOKEN.match(value) else ""
 
 
 def wants_json(request) -> bool:
@@ -112,7 +121,7 @@ def save_answers(request, page_id):
 
 def verify_certificate(request, code):
     """Public: anyone holding a certificate's code (or its QR code) can check it."""
-    certificate = Certificate.objects.filter(code=code[:32]).first()
+    certificate = Certificate.objects.filter(code=token_or_blank(code)).first()
     status = 200 if certificate else 404
     return render(
         request,
@@ -126,7 +135,9 @@ def verify_certificate(request, code):
 def certificate_pdf(request, code):
     from courses.certificates import certificate_pdf as render_pdf
 
-    certificate = visible_object_or_404(Certificate.objects.all(), request.user, code=code)
+    certificate = visible_object_or_404(
+        Certificate.objects.all(), request.user, code=token_or_blank(code)
+    )
     url = request.build_absolute_uri(reverse("certificate_verify", args=[certificate.code]))
     response = HttpResponse(render_pdf(certificate, url), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="certificate-{certificate.code}.pdf"'
@@ -139,10 +150,9 @@ def certificate_pdf(request, code):
 def invitation(request, token):
     """The invitation page: anyone with the link sees what it is; accepting needs an account
     with the invited address."""
+    token = token_or_blank(token)
     found = (
-        Invitation.objects.select_related("cohort", "cohort__trainer")
-        .filter(token=token[:48])
-        .first()
+        Invitation.objects.select_related("cohort", "cohort__trainer").filter(token=token).first()
     )
     if request.method == "POST":
         if not request.user.is_authenticated:
@@ -161,8 +171,9 @@ def invitation(request, token):
 
 @login_required
 def join_cohort(request, code):
+    code = token_or_blank(code)
     cohort = (
-        Cohort.objects.filter(invite_code=code[:48], invite_link_enabled=True)
+        Cohort.objects.filter(invite_code=code, invite_link_enabled=True)
         .select_related("trainer")
         .first()
     )

@@ -225,3 +225,12 @@ def test_the_daily_command_only_enqueues_the_task():
     assert [r.task.module_path for r in results] == ["courses.tasks.send_assignment_reminders"]
     assert results[0].args == ["2026-12-02"]
     assert mail.outbox == []
+
+
+@pytest.mark.parametrize("token", ["%00", "x" * 500, "bad token", "<b>"])
+def test_odd_invitation_tokens_and_codes_are_not_found(client, learner, token):
+    assert client.get(f"/en/learning/invitations/{token}/").status_code == 404
+    client.force_login(learner)
+    assert client.get(f"/en/learning/join/{token}/").status_code == 404
+    assert client.post(f"/en/learning/invitations/{token}/").status_code == 302  # refused, said
+    assert client.get(f"/en/learning/certificates/{token}/pdf/").status_code == 404
