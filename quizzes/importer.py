@@ -12,6 +12,7 @@ from quizzes import gift, moodle_xml
 from quizzes.models import Choice, Question
 from quizzes.tags import TagBook
 
+CONTENT_DIR = Path(__file__).resolve().parent / "content"
 FORMATS = {".gift": "gift", ".txt": "gift", ".xml": "moodle-xml"}
 DEFAULT_CATEGORY = "top/Imported"
 MAX_FILE_BYTES = 20 * 1024 * 1024

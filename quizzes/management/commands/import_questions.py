@@ -1,8 +1,8 @@
 from collections import Counter
 from pathlib import Path
 
-from cms.imports import CREATED, UNCHANGED, ImportCommand
-from quizzes.importer import read_questions
+from cms.imports import CREATED, UNCHANGED, ImportCommand, ImportProblems
+from quizzes.importer import CONTENT_DIR, ImportPlan, read_questions
 from quizzes.services import save_plan
 
 
@@ -20,7 +20,12 @@ class Command(ImportCommand):
     summary_outcomes = (CREATED, UNCHANGED)
 
     def add_import_arguments(self, parser):
-        parser.add_argument("file", type=Path)
+        parser.add_argument(
+            "files",
+            nargs="*",
+            type=Path,
+            help="GIFT or Moodle XML files (default: the shipped banks in quizzes/content/).",
+        )
         parser.add_argument(
             "--indicators", default="", help="Tag every question: CODE[,CODE] (LOSI-2024:#236)"
         )
@@ -31,10 +36,26 @@ class Command(ImportCommand):
         )
 
     def source_label(self, options):
-        return str(options["file"])
+        return ", ".join(str(path) for path in self.paths(options))
+
+    def paths(self, options):
+        return options["files"] or sorted(CONTENT_DIR.glob("*.gift"))
 
     def read(self, options):
-        return read_questions(options["file"], options["indicators"], options["skip_unsupported"])
+        """Every file validated before anything is written: one bad file, nothing imported."""
+        plan, problems = ImportPlan(), []
+        for path in self.paths(options):
+            try:
+                part = read_questions(path, options["indicators"], options["skip_unsupported"])
+            except ImportProblems as exc:
+                problems.extend(exc.problems)
+                continue
+            plan.questions += part.questions
+            plan.unsupported += part.unsupported
+            plan.dropped_files += part.dropped_files
+        if problems:
+            raise ImportProblems(problems)
+        return plan
 
     def size(self, plan):
         return len(plan.questions)
