@@ -81,12 +81,14 @@ def demo_site(transactional_db):
     from io import StringIO
 
     call_command("load_frameworks", stdout=StringIO())
-    # The courses and the demo cohort are left out: the course tests build their own (quicker).
+    # Courses, questions and the demo cohort are left out: those tests build their own.
     call_command(
         "load_demo_content",
         "--skip",
         "import_courses",
         "--skip",
         "load_demo_cohort",
+        "--skip",
+        "import_questions",
         stdout=StringIO(),
     )
