@@ -50,8 +50,11 @@
 
   var end = document.querySelector("form[data-complete-on-reach]");
   if (end && "IntersectionObserver" in window) {
-    var observer = new IntersectionObserver(function (entries) {
-      if (!entries[0].isIntersecting) { return; }
+    var done = false;
+    var dwell = null;
+    var complete = function () {
+      if (done) { return; }
+      done = true;
       observer.disconnect();
       post(end, function (code, data) {
         if (code === 200 && data.completed) {
@@ -62,6 +65,17 @@
           end.insertBefore(note, end.firstChild);
         }
       });
+    };
+    // The end must stay in view a moment: scrolling past it, or pressing the button (which
+    // posts the form itself), is not reaching it.
+    var observer = new IntersectionObserver(function (entries) {
+      window.clearTimeout(dwell);
+      if (entries[0].isIntersecting) { dwell = window.setTimeout(complete, 2000); }
+    });
+    end.addEventListener("submit", function () {
+      done = true;
+      window.clearTimeout(dwell);
+      observer.disconnect();
     });
     var armed = false;
     var arm = function () {
