@@ -234,3 +234,21 @@ def test_odd_invitation_tokens_and_codes_are_not_found(client, learner, token):
     assert client.get(f"/en/learning/join/{token}/").status_code == 404
     assert client.post(f"/en/learning/invitations/{token}/").status_code == 302  # refused, said
     assert client.get(f"/en/learning/certificates/{token}/pdf/").status_code == 404
+
+
+def test_a_trainer_creates_a_cohort_and_a_blank_name_is_refused(client, trainer):
+    from courses.models import Cohort
+
+    client.force_login(trainer)
+    refused = client.post("/en/learning/cohorts/", {"name": "  ", "description": ""})
+    assert refused.status_code == 200 and "This field is required." in refused.content.decode()
+    tags_only = client.post("/en/learning/cohorts/", {"name": "<b></b>", "description": ""})
+    assert "Give the cohort a name." in tags_only.content.decode()
+    assert not Cohort.objects.exists()
+    response = client.post(
+        "/en/learning/cohorts/", {"name": "Ministry <i>workshop</i>", "description": "June"}
+    )
+    cohort = Cohort.objects.get()
+    assert response["Location"] == f"/en/learning/cohorts/{cohort.pk}/"
+    assert cohort.name == "Ministry workshop" and cohort.trainer == trainer
+    assert "Ministry workshop" in client.get("/en/learning/cohorts/").content.decode()
