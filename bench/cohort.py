@@ -14,18 +14,16 @@ bench/results/cohort-<database>.json.
 from __future__ import annotations
 
 import argparse
-import gc
 import random
 from datetime import timedelta
 from io import StringIO
 
 from bench.common import (
     environment,
-    print_table,
+    measure_view,
+    print_results,
     scratch_database,
     setup_django,
-    summarise_ms,
-    timed,
     write_report,
 )
 
@@ -136,29 +134,7 @@ def refresh_statistics() -> None:
 
 
 def measure(client, url: str, iterations: int) -> dict:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    for _ in range(3):  # warm caches, as a running server would be
-        client.get(url)
-    # The steady state of a server process (gunicorn.conf.py freezes what it loaded before
-    # forking): this process's long-lived objects, the site and the benchmark's own data, are
-    # kept out of the collector's full scans, which would otherwise time the data set built
-    # above rather than the view.
-    gc.collect()
-    gc.freeze()
-    connection.queries_log.clear()
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    query_count = len(queries)  # read now: the next request resets the connection's log
-    assert response.status_code == 200, (url, response.status_code)
-    samples = [timed(client.get, url)[0] for _ in range(iterations)]
-    return {
-        "url": url,
-        "queries": query_count,
-        "bytes": len(response.content),
-        **summarise_ms(samples),
-    }
+    return measure_view(client, url, iterations, freeze=True)
 
 
 def main() -> None:
@@ -209,13 +185,7 @@ def main() -> None:
             "iterations": args.iterations,
             "results": results,
         }
-    print_table(
-        ["view", "p50 ms", "p95 ms", "p99 ms", "queries", "KB"],
-        [
-            [name, r["p50_ms"], r["p95_ms"], r["p99_ms"], r["queries"], round(r["bytes"] / 1024, 1)]
-            for name, r in results.items()
-        ],
-    )
+    print_results("view", results)
     print(f"written to {write_report('cohort', report)}")
 
 

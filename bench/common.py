@@ -3,6 +3,7 @@ DATABASE_URL points at it), percentiles, and the JSON report in bench/results/."
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import platform
@@ -97,3 +98,40 @@ def print_table(headers: list[str], rows: list[list]) -> None:
     print(line.format(*("-" * w for w in widths)))
     for row in rows:
         print(line.format(*row))
+
+
+def measure_view(client, url: str, iterations: int, warm: int = 3, freeze: bool = False) -> dict:
+    """Server time of one URL through the test client (middleware, view, templates), its
+    query count and size. `freeze` measures a server's steady state: gunicorn.conf.py freezes
+    what the process loaded before forking, and the benchmark's own data (built above) would
+    otherwise be rescanned by every full collection and timed instead of the view."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for _ in range(warm):  # warm caches, as a running server would be
+        client.get(url)
+    if freeze:
+        gc.collect()
+        gc.freeze()
+    connection.queries_log.clear()  # a full log (9000 entries) would hide new queries
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    query_count = len(queries)  # read now: the next request resets the connection's log
+    assert response.status_code == 200, (url, response.status_code)
+    samples = [timed(client.get, url)[0] for _ in range(iterations)]
+    return {
+        "url": url,
+        "queries": query_count,
+        "bytes": len(response.content),
+        **summarise_ms(samples),
+    }
+
+
+def print_results(label: str, results: dict) -> None:
+    print_table(
+        [label, "p50 ms", "p95 ms", "p99 ms", "queries", "KB"],
+        [
+            [name, r["p50_ms"], r["p95_ms"], r["p99_ms"], r["queries"], round(r["bytes"] / 1024, 1)]
+            for name, r in results.items()
+        ],
+    )

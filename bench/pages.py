@@ -16,11 +16,10 @@ from io import StringIO
 
 from bench.common import (
     environment,
-    print_table,
+    measure_view,
+    print_results,
     scratch_database,
     setup_django,
-    summarise_ms,
-    timed,
     write_report,
 )
 
@@ -59,23 +58,7 @@ def build_site(case_count: int):
 
 
 def measure(client, url: str, iterations: int) -> dict:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
-    for _ in range(5):  # warm caches, as a running server would be
-        client.get(url)
-    connection.queries_log.clear()  # a full log (9000 entries) would hide new queries
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    query_count = len(queries)
-    assert response.status_code == 200, (url, response.status_code)
-    samples = [timed(client.get, url)[0] for _ in range(iterations)]
-    return {
-        "url": url,
-        "queries": query_count,
-        "bytes": len(response.content),
-        **summarise_ms(samples),
-    }
+    return measure_view(client, url, iterations, warm=5)
 
 
 def main() -> None:
@@ -104,13 +87,7 @@ def main() -> None:
             "iterations": args.iterations,
             "results": results,
         }
-    print_table(
-        ["page", "p50 ms", "p95 ms", "p99 ms", "queries", "KB"],
-        [
-            [name, r["p50_ms"], r["p95_ms"], r["p99_ms"], r["queries"], round(r["bytes"] / 1024, 1)]
-            for name, r in results.items()
-        ],
-    )
+    print_results("page", results)
     print(f"written to {write_report('pages', report)}")
 
 
