@@ -8,7 +8,7 @@ import pytest
 from django.utils import timezone
 
 from courses import services
-from courses.models import Certificate
+from courses.models import Certificate, Invitation
 from tests.cms.factories import EditorFactory, LearnerFactory, ModeratorFactory, TrainerFactory
 
 pytestmark = pytest.mark.django_db
@@ -24,6 +24,7 @@ def world(course_tree, learner, trainer):
     for lesson in course_tree["lessons"]:
         services.complete_lesson(learner, lesson)
     certificate = Certificate.objects.get(user=learner)
+    invitation = Invitation.objects.create(cohort=cohort, email="invited@example.org")
     users = {
         "anonymous": None,
         "learner": learner,
@@ -33,7 +34,13 @@ def world(course_tree, learner, trainer):
         "editor": EditorFactory(),
         "moderator": ModeratorFactory(),
     }
-    return {"cohort": cohort, "certificate": certificate, "users": users, **course_tree}
+    return {
+        "cohort": cohort,
+        "certificate": certificate,
+        "invitation": invitation,
+        "users": users,
+        **course_tree,
+    }
 
 
 def expect(table, role):
@@ -43,6 +50,11 @@ def expect(table, role):
 CASES = [
     # (url template, {role: status}); "*" = every other role. 302 = to the sign-in page.
     ("/en/learning/", {"anonymous": 302, "*": 200}),
+    # Whoever holds an invitation or the invite link sees what it is (accepting is checked
+    # against the invited address: tests/courses/test_cohorts.py).
+    ("/en/learning/invitations/{invitation}/", {"*": 200}),
+    ("/en/learning/join/{invite_code}/", {"anonymous": 302, "*": 200}),
+    ("{module_url}", {"*": 200}),
     ("/en/learning/cohorts/", {"anonymous": 302, "trainer": 200, "other_trainer": 200, "*": 403}),
     (
         "/en/learning/cohorts/{cohort}/",
@@ -82,6 +94,9 @@ def test_every_courses_view_for_every_role(client, world, role):
         "code": world["certificate"].code,
         "lesson_url": world["lessons"][0].url,
         "course_url": world["course"].url,
+        "module_url": world["modules"][0][0].url,
+        "invitation": world["invitation"].token,
+        "invite_code": world["cohort"].invite_code,
     }
     failures = []
     for template, table in CASES:
