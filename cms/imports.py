@@ -287,3 +287,19 @@ class ImportCommand(ABC, BaseCommand):
         for line in outcomes.lines(always=self.summary_outcomes):
             self.stdout.write(line)
         self.stdout.write(self.style.SUCCESS(f"{self.title} finished."))
+
+
+class PageImportCommand(ImportCommand):
+    """An import that builds pages from shipped Markdown (`content_dir`): --content-dir to read
+    another folder, --force to overwrite pages an editor changed."""
+
+    kind = "pages"
+    progress_unit = "page"
+    summary_outcomes = (CREATED, UPDATED, UNCHANGED, SKIPPED)
+    content_dir: Path
+
+    def add_import_arguments(self, parser):
+        parser.add_argument("--content-dir", type=Path, default=self.content_dir)
+        parser.add_argument(
+            "--force", action="store_true", help="Overwrite pages edited in the admin."
+        )

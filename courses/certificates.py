@@ -34,29 +34,21 @@ def certificate_pdf(certificate, verify_url: str) -> bytes:
 
     pdf.set_text_color(27, 31, 36)
     pdf.set_y(32)
-    pdf.set_font("DejaVu", "", 14)
-    pdf.cell(width, 8, settings.WAGTAIL_SITE_NAME, align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(6)
-    pdf.set_font("DejaVu", "B", 30)
-    pdf.cell(width, 14, _("Certificate of completion"), align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(8)
-    pdf.set_font("DejaVu", "", 14)
-    pdf.cell(width, 8, _("This certifies that"), align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(2)
-    pdf.set_font("DejaVu", "B", 24)
-    pdf.multi_cell(width, 12, certificate.learner_name, align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(2)
-    pdf.set_font("DejaVu", "", 14)
-    pdf.cell(width, 8, _("completed the course"), align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(2)
-    pdf.set_font("DejaVu", "B", 18)
-    pdf.multi_cell(width, 10, certificate.course_title, align="C", new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(4)
-    pdf.set_font("DejaVu", "", 12)
     issued = formats.date_format(timezone.localtime(certificate.issued_at), "DATE_FORMAT")
-    pdf.cell(
-        width, 7, _("on %(date)s") % {"date": issued}, align="C", new_x="LMARGIN", new_y="NEXT"
+    # (text, font size, style, line height, space after), centred, top to bottom.
+    lines = (
+        (settings.WAGTAIL_SITE_NAME, 14, "", 8, 6),
+        (_("Certificate of completion"), 30, "B", 14, 8),
+        (_("This certifies that"), 14, "", 8, 2),
+        (certificate.learner_name, 24, "B", 12, 2),
+        (_("completed the course"), 14, "", 8, 2),
+        (certificate.course_title, 18, "B", 10, 4),
+        (_("on %(date)s") % {"date": issued}, 12, "", 7, 0),
     )
+    for text, size, style, height, space in lines:
+        pdf.set_font("DejaVu", style, size)
+        pdf.multi_cell(width, height, text, align="C", new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(space)
 
     qr = segno.make(verify_url, error="m")
     image = io.BytesIO()

@@ -40,7 +40,6 @@ STATUS_LABELS = {
     DONE: _("Done"),
     OVERDUE: _("Overdue"),
 }
-STATUS_RANK = {DONE: 0, IN_PROGRESS: 1, NOT_STARTED: 2, OVERDUE: 3}
 
 
 # --- pages by translation key ----------------------------------------------------------------
@@ -331,9 +330,9 @@ def module_outline(module: ModulePage, user) -> dict:
     }
 
 
-def lesson_state(lesson: LessonPage, user) -> dict:
-    """Where the lesson sits (module, course, previous and next lessons) and the reader's
-    record of it: enrolled, completed, their exercise answers."""
+def lesson_neighbours(lesson: LessonPage) -> dict:
+    """Where the lesson sits: its module and course, the lessons before and after it in the
+    whole course, and its place (four queries)."""
     module = lesson.get_parent().specific
     course = module.get_parent().specific
     siblings = list(
@@ -342,10 +341,25 @@ def lesson_state(lesson: LessonPage, user) -> dict:
         .only("id", "title", "url_path", "path", "depth", "translation_key", "locale_id")
     )
     position = next((i for i, page in enumerate(siblings) if page.pk == lesson.pk), None)
-    previous_lesson = siblings[position - 1] if position else None
-    next_lesson = (
-        siblings[position + 1] if position is not None and position + 1 < len(siblings) else None
-    )
+    return {
+        "module": module,
+        "course": course,
+        "previous_lesson": siblings[position - 1] if position else None,
+        "next_lesson": (
+            siblings[position + 1]
+            if position is not None and position + 1 < len(siblings)
+            else None
+        ),
+        "lesson_number": (position or 0) + 1,
+        "lesson_count": len(siblings),
+    }
+
+
+def lesson_state(lesson: LessonPage, user) -> dict:
+    """The lesson's neighbours and the reader's record of it: enrolled, completed, their
+    exercise answers."""
+    place = lesson_neighbours(lesson)
+    course = place["course"]
     enrolled = completed = False
     answers: dict[str, str] = {}
     if user.is_authenticated:
@@ -359,17 +373,7 @@ def lesson_state(lesson: LessonPage, user) -> dict:
                 user=user, lesson_key=lesson.translation_key
             ).values_list("prompt_key", "text")
         }
-    return {
-        "module": module,
-        "course": course,
-        "previous_lesson": previous_lesson,
-        "next_lesson": next_lesson,
-        "lesson_number": (position or 0) + 1,
-        "lesson_count": len(siblings),
-        "enrolled": enrolled,
-        "completed": completed,
-        "answers": answers,
-    }
+    return {**place, "enrolled": enrolled, "completed": completed, "answers": answers}
 
 
 # --- My learning -----------------------------------------------------------------------------
@@ -522,7 +526,6 @@ class Matrix:
 
 
 MATRIX_SORTS = ("name", "-name", "progress", "-progress", "activity", "-activity")
-MATRIX_FILTERS = ("", "overdue", "not_started", "in_progress", "done")
 # Learners per page, as Moodle's grader report shows 100 students per page by default.
 MATRIX_PAGE_SIZE = 100
 

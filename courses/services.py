@@ -123,9 +123,11 @@ def complete_item(user, item_key, course_key) -> Completion:
         created = True
     except IntegrityError:
         created = False
-    had_certificate = Certificate.objects.filter(user=user, course_key=course_key).exists()
-    certificate = issue_certificate_if_complete(user, course_key)
-    return Completion(created, certificate, certificate is not None and not had_certificate)
+    existing = Certificate.objects.filter(user=user, course_key=course_key).first()
+    if existing is not None:
+        return Completion(created, existing, False)
+    issued = _issue(user, course_key) if selectors.course_is_complete(user, course_key) else None
+    return Completion(created, issued, issued is not None)
 
 
 def complete_lesson(user, lesson: LessonPage):

@@ -92,9 +92,11 @@ def complete_lesson(request, page_id):
             request, _("Congratulations: you finished the course. Your certificate is ready.")
         )
         return redirect("my_learning")
-    following = selectors.lesson_state(lesson, request.user)["next_lesson"]
+    following = (
+        selectors.lesson_neighbours(lesson)["next_lesson"] if request.POST.get("next") else None
+    )
     messages.success(request, _("Lesson marked as done."))
-    return redirect(following.url if following and request.POST.get("next") else lesson.url)
+    return redirect(following.url if following else lesson.url)
 
 
 @login_required
@@ -147,6 +149,17 @@ def certificate_pdf(request, code):
 # --- joining a cohort ------------------------------------------------------------------------
 
 
+def _join(request, join, secret):
+    """Join a cohort by invitation or link: welcome to My learning, or back with the reason."""
+    try:
+        cohort = join(secret, request.user)
+    except services.CourseActionRefused as exc:
+        messages.error(request, str(exc))
+        return redirect(request.path)
+    messages.success(request, _("Welcome to %(cohort)s.") % {"cohort": cohort.name})
+    return redirect("my_learning")
+
+
 def invitation(request, token):
     """The invitation page: anyone with the link sees what it is; accepting needs an account
     with the invited address."""
@@ -157,13 +170,7 @@ def invitation(request, token):
     if request.method == "POST":
         if not request.user.is_authenticated:
             return redirect(f"{reverse('account_login')}?next={request.path}")
-        try:
-            cohort = services.accept_invitation(token, request.user)
-        except services.CourseActionRefused as exc:
-            messages.error(request, str(exc))
-            return redirect(request.path)
-        messages.success(request, _("Welcome to %(cohort)s.") % {"cohort": cohort.name})
-        return redirect("my_learning")
+        return _join(request, services.accept_invitation, token)
     return render(
         request, "courses/invitation.html", {"invitation": found}, status=200 if found else 404
     )
@@ -178,13 +185,7 @@ def join_cohort(request, code):
         .first()
     )
     if request.method == "POST":
-        try:
-            cohort = services.join_with_link(code, request.user)
-        except services.CourseActionRefused as exc:
-            messages.error(request, str(exc))
-            return redirect(request.path)
-        messages.success(request, _("Welcome to %(cohort)s.") % {"cohort": cohort.name})
-        return redirect("my_learning")
+        return _join(request, services.join_with_link, code)
     return render(
         request, "courses/join_cohort.html", {"cohort": cohort}, status=200 if cohort else 404
     )
@@ -229,34 +230,26 @@ def cohort_detail(request, pk):
         query=params.get("q") or "",
         page=request.GET.get("page", 1),
     )
-    return render(
-        request,
-        "courses/cohort_detail.html",
-        {
-            "cohort": cohort,
-            "matrix": matrix,
-            "filters": filters,
-            "add_form": AddLearnersForm(),
-            "assign_form": AssignmentForm(),
-            "invite_url": request.build_absolute_uri(
-                reverse("cohort_join", args=[cohort.invite_code])
-            ),
-        },
-    )
+    return _cohort_page(request, cohort, matrix, filters)
 
 
-def _redisplay(request, cohort, **forms):
-    matrix = selectors.cohort_matrix(cohort)
+def _cohort_page(request, cohort, matrix, filters, status=200, **forms):
+    """The cohort page: the matrix and the forms (with their errors after a refused post)."""
     context = {
         "cohort": cohort,
         "matrix": matrix,
-        "filters": MatrixFilterForm(),
+        "filters": filters,
         "add_form": AddLearnersForm(),
         "assign_form": AssignmentForm(),
         "invite_url": request.build_absolute_uri(reverse("cohort_join", args=[cohort.invite_code])),
         **forms,
     }
-    return render(request, "courses/cohort_detail.html", context, status=400)
+    return render(request, "courses/cohort_detail.html", context, status=status)
+
+
+def _redisplay(request, cohort, **forms):
+    matrix = selectors.cohort_matrix(cohort)
+    return _cohort_page(request, cohort, matrix, MatrixFilterForm(), status=400, **forms)
 
 
 @role_required(TRAINER)

@@ -232,7 +232,7 @@ def _numerical(body: str, line: int) -> list[dict]:
     return choices
 
 
-def parse(text: str, source: str = "") -> list[ParsedQuestion]:
+def parse(text: str) -> list[ParsedQuestion]:
     """Every question of a GIFT file; raises GiftError with the line for a malformed one."""
     questions, category = [], ""
     for line, block, comments in _blocks(text):

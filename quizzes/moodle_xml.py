@@ -18,7 +18,7 @@ from xml.etree.ElementTree import Element, ParseError, SubElement, indent, tostr
 import defusedxml.ElementTree as SafeTree
 from defusedxml import DefusedXmlException
 
-from cms.sanitize import sanitize_html
+from cms.sanitize import markdown_to_html, plain_text, sanitize_html
 from quizzes import cloze
 from quizzes.formats import ParsedQuestion
 from quizzes.grading import (
@@ -62,8 +62,6 @@ def _rich(element) -> tuple[str, int]:
     files = len(element.findall("file"))
     html = _text(element)
     if element.get("format") in ("plain_text", "markdown"):
-        from cms.sanitize import markdown_to_html
-
         html = markdown_to_html(html)
     return sanitize_html(html.replace(PLUGINFILE + "/", "")), files
 
@@ -132,10 +130,9 @@ def parse(raw: bytes) -> list[ParsedQuestion]:
             general_feedback=general,
             category=category,
             tags=[_text(tag) for tag in element.findall("tags/tag") if _text(tag)],
-            idnumber=_text(element, "idnumber", "") if element.find("idnumber") is not None else "",
+            idnumber=(element.findtext("idnumber") or "").strip(),
             dropped_files=files + general_files,
         )
-        parsed.idnumber = (element.findtext("idnumber") or "").strip()
         try:
             parsed.points = float(element.findtext("defaultgrade") or 1)
             penalty = element.findtext("penalty")
@@ -184,8 +181,6 @@ def parse(raw: bytes) -> list[ParsedQuestion]:
         elif kind == "matching":
             for sub in element.findall("subquestion"):
                 prompt, _f = _rich(sub)
-                from cms.sanitize import plain_text
-
                 parsed.choices.append(
                     {
                         "prompt": plain_text(prompt, multiline=False),

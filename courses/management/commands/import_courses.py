@@ -1,18 +1,9 @@
-from pathlib import Path
-
-from cms.imports import (
-    CREATED,
-    SKIPPED,
-    UNCHANGED,
-    UPDATED,
-    ImportCommand,
-    require_home_page,
-)
+from cms.imports import PageImportCommand, require_home_page
 from courses.importer import CONTENT_DIR, read_courses
 from courses.services import apply_course_plan
 
 
-class Command(ImportCommand):
+class Command(PageImportCommand):
     help = (
         "Build or update the shipped courses (courses/content/<course>/) as course, module and "
         "lesson pages. Validates every file first and changes nothing if one is malformed; "
@@ -20,15 +11,7 @@ class Command(ImportCommand):
         "lessons show excerpts of the guides."
     )
     title = "Course import"
-    kind = "pages"
-    progress_unit = "page"
-    summary_outcomes = (CREATED, UPDATED, UNCHANGED, SKIPPED)
-
-    def add_import_arguments(self, parser):
-        parser.add_argument("--content-dir", type=Path, default=CONTENT_DIR)
-        parser.add_argument(
-            "--force", action="store_true", help="Overwrite pages edited in the admin."
-        )
+    content_dir = CONTENT_DIR
 
     def read(self, options):
         self.home = require_home_page()

@@ -1,21 +1,10 @@
-from pathlib import Path
-
-from cms.imports import (
-    CREATED,
-    SKIPPED,
-    UNCHANGED,
-    UPDATED,
-    ImportCommand,
-    ImportProblems,
-    Problems,
-    require_home_page,
-)
+from cms.imports import ImportProblems, PageImportCommand, Problems, require_home_page
 from toolkit.importer import CONTENT_DIR, read_content
 from toolkit.services import apply_toolkit_plan
 from toolkit.translations import apply_translation_plan, read_translations
 
 
-class Command(ImportCommand):
+class Command(PageImportCommand):
     help = (
         "Build or update the Local and National toolkit page trees from the Markdown files in "
         "toolkit/content, then their translations (toolkit/content/translations/<language>/). "
@@ -23,15 +12,7 @@ class Command(ImportCommand):
         "publishes through revisions; skips unchanged files and pages edited in the admin."
     )
     title = "Toolkit import"
-    kind = "pages"
-    progress_unit = "page"
-    summary_outcomes = (CREATED, UPDATED, UNCHANGED, SKIPPED)
-
-    def add_import_arguments(self, parser):
-        parser.add_argument("--content-dir", type=Path, default=CONTENT_DIR)
-        parser.add_argument(
-            "--force", action="store_true", help="Overwrite pages edited in the admin."
-        )
+    content_dir = CONTENT_DIR
 
     def read(self, options):
         """The originals and their translations, all validated before anything is written."""
