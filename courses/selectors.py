@@ -263,13 +263,33 @@ def learner_progress(user, course_keys, due_dates=None) -> list[CourseProgress]:
     return result
 
 
+def item_pages(pages):
+    """The pages among `pages` that are items of a completion rule (lessons, quizzes)."""
+    of_type = Q()
+    for app_label, model in Requirement.item_page_types:
+        of_type |= Q(content_type__app_label=app_label, content_type__model=model)
+    return pages.filter(of_type).select_related("content_type")
+
+
+def item_kind(page) -> str:
+    content_type = page.content_type
+    return Requirement.item_page_types.get((content_type.app_label, content_type.model), "")
+
+
 def course_outline(course: CoursePage, user) -> dict:
     """The course page: its modules and lessons, and the reader's place in them."""
     modules = list(ModulePage.objects.live().child_of(course).specific())
     lessons = list(
-        LessonPage.objects.live()
-        .descendant_of(course)
-        .only("id", "title", "url_path", "path", "depth", "translation_key", "locale_id", "summary")
+        item_pages(Page.objects.live().descendant_of(course)).only(
+            "id",
+            "title",
+            "url_path",
+            "path",
+            "depth",
+            "translation_key",
+            "locale_id",
+            "content_type",
+        )
     )
     by_module = defaultdict(list)
     for lesson in lessons:
@@ -296,6 +316,7 @@ def course_outline(course: CoursePage, user) -> dict:
                 "lessons": [
                     {
                         "page": lesson,
+                        "kind": item_kind(lesson),
                         "done": completed is not None and lesson.translation_key in completed,
                     }
                     for lesson in by_module[module.path]
@@ -313,7 +334,7 @@ def course_outline(course: CoursePage, user) -> dict:
 
 def module_outline(module: ModulePage, user) -> dict:
     course = module.get_parent().specific
-    lessons = list(LessonPage.objects.live().child_of(module))
+    lessons = list(item_pages(Page.objects.live().child_of(module)).specific())
     completed = set()
     enrolled = False
     if user.is_authenticated:
@@ -326,7 +347,10 @@ def module_outline(module: ModulePage, user) -> dict:
     return {
         "course": course,
         "enrolled": enrolled,
-        "lessons": [{"page": p, "done": p.translation_key in completed} for p in lessons],
+        "lessons": [
+            {"page": p, "kind": item_kind(p), "done": p.translation_key in completed}
+            for p in lessons
+        ],
     }
 
 
@@ -416,15 +440,13 @@ def my_learning(user) -> MyLearning:
     progress = learner_progress(user, course_keys, due_dates)
     for row, enrolment in zip(progress, enrolments, strict=True):
         row.enrolled_at = enrolment.enrolled_at
-    # The next lesson of each course: the first required lesson not yet completed.
+    # The next item of each course: the first required lesson or quiz not yet completed.
     completed = set(ItemCompletion.objects.filter(user=user).values_list("item_id", flat=True))
     next_keys = {}
-    for requirement in Requirement.objects.filter(
-        course_key__in=course_keys, kind=Requirement.Kind.LESSON
-    ).order_by("order"):
+    for requirement in Requirement.objects.filter(course_key__in=course_keys).order_by("order"):
         if requirement.item_key not in completed:
             next_keys.setdefault(requirement.course_key, requirement.item_key)
-    lessons = pages_by_key(LessonPage, next_keys.values())
+    lessons = pages_by_key(Page, next_keys.values())
     certificates = {c.course_key: c for c in Certificate.objects.filter(user=user)}
     for row in progress:
         row.next_lesson = lessons.get(next_keys.get(row.key))

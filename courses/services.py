@@ -233,10 +233,10 @@ def deferred_sync():
 
 
 def sync_course_requirements(course_key, excluding=()) -> SyncResult:
-    """Make the lesson requirements of a course match its live lessons (in every language:
-    a lesson is one item whatever its translations). Learners' completions and answers are
-    never deleted; a removed lesson simply stops counting, and learners who now meet the rule
-    get their certificate."""
+    """Make the requirements of a course match its live items (lessons, quizzes: the page
+    types `Requirement.item_page_types` lists), in every language: an item is one item
+    whatever its translations. Learners' completions and answers are never deleted; a removed
+    item simply stops counting, and learners who now meet the rule get their certificate."""
     result = SyncResult()
     courses = list(CoursePage.objects.filter(translation_key=course_key).exclude(pk__in=excluding))
     wanted: dict = {}
@@ -244,51 +244,58 @@ def sync_course_requirements(course_key, excluding=()) -> SyncResult:
         query = Q()
         for course in courses:
             query |= Q(path__startswith=course.path, depth__gt=course.depth)
+        types = {("courses", "modulepage"): None, **Requirement.item_page_types}
+        of_type = Q()
+        for app_label, model in types:
+            of_type |= Q(content_type__app_label=app_label, content_type__model=model)
         pages = list(
             Page.objects.filter(query)
             .exclude(pk__in=excluding)
             .live()
-            .filter(Q(content_type__model="lessonpage") | Q(content_type__model="modulepage"))
-            .filter(content_type__app_label="courses")
+            .filter(of_type)
             .order_by("path")
-            .values("path", "depth", "translation_key", "content_type__model", "locale_id")
+            .values(
+                "path",
+                "depth",
+                "translation_key",
+                "content_type__app_label",
+                "content_type__model",
+                "locale_id",
+            )
         )
-        module_keys = {
-            p["path"]: p["translation_key"]
-            for p in pages
-            if p["content_type__model"] == "modulepage"
-        }
+        for page in pages:
+            page["kind"] = types[(page["content_type__app_label"], page["content_type__model"])]
+        module_keys = {p["path"]: p["translation_key"] for p in pages if p["kind"] is None}
         module_order = {}
         for page in pages:
-            if page["content_type__model"] == "modulepage":
+            if page["kind"] is None:
                 module_order.setdefault(page["translation_key"], len(module_order))
-        lesson_number = {}
+        item_number = {}
         for page in pages:
-            if page["content_type__model"] != "lessonpage":
+            if page["kind"] is None:
                 continue
             module_key = module_keys.get(page["path"][: -Page.steplen])
             if module_key is None:  # its module is not live
                 continue
-            lesson_number.setdefault(module_key, 0)
+            item_number.setdefault(module_key, 0)
             if page["translation_key"] not in wanted:
-                lesson_number[module_key] += 1
+                item_number[module_key] += 1
                 wanted[page["translation_key"]] = (
                     module_key,
-                    module_order[module_key] * 1000 + lesson_number[module_key],
+                    module_order[module_key] * 1000 + item_number[module_key],
+                    page["kind"],
                 )
     with transaction.atomic():
         current = {
             r.item_key: r
-            for r in Requirement.objects.select_for_update().filter(
-                course_key=course_key, kind=Requirement.Kind.LESSON
-            )
+            for r in Requirement.objects.select_for_update().filter(course_key=course_key)
         }
         gone = [key for key in current if key not in wanted]
         if gone:
             Requirement.objects.filter(item_key__in=gone).delete()
             result.removed = len(gone)
         finished_before = set(selectors.learners_who_completed(course_key))
-        for item_key, (module_key, order) in wanted.items():
+        for item_key, (module_key, order, kind) in wanted.items():
             requirement = current.get(item_key)
             if requirement is None:
                 Requirement.objects.update_or_create(
@@ -297,13 +304,18 @@ def sync_course_requirements(course_key, excluding=()) -> SyncResult:
                         "course_key": course_key,
                         "module_key": module_key,
                         "order": order,
-                        "kind": Requirement.Kind.LESSON,
+                        "kind": kind,
                     },
                 )
                 result.added += 1
-            elif (requirement.module_key, requirement.order) != (module_key, order):
+            elif (requirement.module_key, requirement.order, requirement.kind) != (
+                module_key,
+                order,
+                kind,
+            ):
                 requirement.module_key, requirement.order = module_key, order
-                requirement.save(update_fields=["module_key", "order"])
+                requirement.kind = kind
+                requirement.save(update_fields=["module_key", "order", "kind"])
         finished_now = set(selectors.learners_who_completed(course_key))
         result.reopened = len(finished_before - finished_now)
         certified = set(

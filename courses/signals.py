@@ -49,8 +49,9 @@ def after_delete(sender, instance, **kwargs):
         _deleting.discard(instance.pk)
 
 
-def connect() -> None:
-    for model in COURSE_TYPES:
+def connect(models=COURSE_TYPES) -> None:
+    """Re-sync on changes to these page types (the quizzes app connects its quiz pages)."""
+    for model in models:
         page_published.connect(
             on_publish_or_unpublish, sender=model, dispatch_uid=f"course-pub-{model.__name__}"
         )

@@ -71,6 +71,10 @@ class Requirement(models.Model):
         LESSON = "lesson", _("Lesson")
         QUIZ = "quiz", _("Quiz")
 
+    # Page types whose live pages are items of their module's rule: (app label, model name)
+    # -> kind. Lessons are listed here; the quizzes app adds its quiz pages when it loads.
+    item_page_types: dict[tuple[str, str], str] = {("courses", "lessonpage"): Kind.LESSON}
+
     course_key = models.UUIDField(db_index=True)
     module_key = models.UUIDField(db_index=True)
     item_key = models.UUIDField(unique=True)
