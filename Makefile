@@ -47,6 +47,7 @@ bench: $(STAMP)
 	$(PY) -m bench.pages
 	$(PY) -m bench.search --size 10000
 	$(PY) -m bench.cohort
+	$(PY) -m bench.mastery
 
 messages: $(STAMP)
 	$(PY) manage.py makemessages --locale fr --ignore ".venv/*" --ignore "var/*"
