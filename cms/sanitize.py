@@ -58,15 +58,45 @@ def remove_control_characters(text: str, multiline: bool = True) -> str:
     return text if multiline else text.replace("\t", " ")
 
 
-def sanitize_html(markup: str) -> str:
-    return bleach.clean(
+def _image_embed_attribute(tag, name, value) -> bool:
+    """Wagtail's stored form of an image in rich text: an id the server resolves, never a URL
+    (and no other embed type: media embeds would fetch from outside)."""
+    if name == "embedtype":
+        return value == "image"
+    return name in ("id", "format", "alt")
+
+
+IMAGE_EMBED_ATTRIBUTES = {"embed": _image_embed_attribute}
+IMAGE_EMBED = re.compile(r"<embed\b([^>]*?)\s*/?>")
+
+
+def _complete_image_embed(match) -> str:
+    """An image embed as Wagtail reads it (self-closing, with an id and a format), or nothing."""
+    attributes = match[1]
+    if not all(f'{name}="' in attributes for name in ("embedtype", "id", "format")):
+        return ""
+    if 'alt="' not in attributes:
+        attributes += ' alt=""'
+    return f"<embed{attributes}/>"
+
+
+def sanitize_html(markup: str, image_embeds: bool = False) -> str:
+    """Safe HTML from untrusted markup. With `image_embeds`, Wagtail's image embeds survive
+    (only their embedtype, id, format and alt): `expand_db_html` then renders them itself."""
+    tags, attributes = ALLOWED_TAGS, ALLOWED_ATTRIBUTES
+    if image_embeds:
+        tags, attributes = tags | {"embed"}, {**attributes, **IMAGE_EMBED_ATTRIBUTES}
+    clean = bleach.clean(
         DANGEROUS_ELEMENTS.sub("", remove_control_characters(markup)),
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
+        tags=tags,
+        attributes=attributes,
         protocols=ALLOWED_PROTOCOLS,
         strip=True,
         strip_comments=True,
     ).strip()
+    if image_embeds:  # Wagtail's rewriter reads embeds in their self-closing form only
+        clean = IMAGE_EMBED.sub(_complete_image_embed, clean)
+    return clean
 
 
 def markdown_to_html(text: str) -> str:

@@ -7,6 +7,26 @@ from dataclasses import dataclass, field
 
 
 @dataclass
+class EmbeddedImage:
+    """An image a question's text or general feedback shows, with the bytes of its file.
+    `marker` holds its place in the sanitised HTML (which keeps no <img>) until the image is
+    stored and the marker becomes the image's embed."""
+
+    marker: str
+    name: str  # as @@PLUGINFILE@@ names it, decoded: "diagram.png", "folder/diagram.png"
+    content: bytes
+    alt: str = ""
+
+
+@dataclass
+class ExportedFile:
+    """A file an exported text carries: its name and its original bytes."""
+
+    name: str
+    content: bytes
+
+
+@dataclass
 class ParsedQuestion:
     """A question read from a file, with where it starts (a line, or "question 4")."""
 
@@ -23,4 +43,6 @@ class ParsedQuestion:
     unsupported: str = ""  # the Moodle type name, when we cannot take it
     points: float = 1.0
     penalty: float | None = None
-    dropped_files: int = 0  # embedded files not kept
+    images: list[EmbeddedImage] = field(default_factory=list)
+    skipped_files: list[str] = field(default_factory=list)  # "notes.pdf", with where it was
+    file_problems: list[str] = field(default_factory=list)  # files that refuse the import

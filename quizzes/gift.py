@@ -9,7 +9,8 @@ feedback (`####`) and the escapes `\\~ \\= \\# \\{ \\} \\: \\\\` and `\\n`. File
 Windows-1252, as Moodle writes on some systems. Essays and descriptions are recognised and
 listed as unsupported; GIFT itself has no ordering or cloze questions (use Moodle XML).
 
-Written: the same constructs, one question per block, tags and id on the comment line.
+Written: the same constructs, one question per block, tags and id on the comment line. GIFT
+cannot carry files: an image is written as its alt text in square brackets.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from __future__ import annotations
 import re
 
 from cms.sanitize import markdown_to_html, plain_text, sanitize_html
+from quizzes.files import replace_image_embeds
 from quizzes.formats import ParsedQuestion
 from quizzes.grading import MATCHING, MULTIPLE, NUMERICAL, SHORT_ANSWER, SINGLE, TRUE_FALSE
 
@@ -25,6 +27,8 @@ FORMAT = re.compile(r"^\[(html|moodle|plain|markdown)\]", re.IGNORECASE)
 TITLE = re.compile(r"^::((?:\\.|[^:\\]|:(?!:))*)::", re.DOTALL)
 META = re.compile(r"\[(id|tag):([^\]]+)\]")
 WEIGHT = re.compile(r"^%(-?\d+(?:\.\d+)?)%")
+# What GIFT can hold: ordering and cloze questions exist in Moodle XML only.
+HELD_TYPES = (TRUE_FALSE, MATCHING, NUMERICAL, SINGLE, MULTIPLE, SHORT_ANSWER)
 
 
 class GiftError(ValueError):
@@ -307,9 +311,15 @@ def _fraction(value: float) -> str:
     return f"%{round(value * 100, 5):g}%"
 
 
+def _images_as_text(html: str) -> str:
+    return replace_image_embeds(html, lambda _pk, alt: _html_escape(f"[{alt or 'image'}]"))
+
+
 def write_question(data: dict, name: str, tags: list[str], idnumber: str = "") -> str | None:
     """One question (a version's data) in GIFT, or None for a type GIFT cannot hold."""
     kind = data["type"]
+    if kind not in HELD_TYPES:
+        return None
     body: list[str] = []
     if kind == TRUE_FALSE:
         options = data["options"]
@@ -335,7 +345,7 @@ def write_question(data: dict, name: str, tags: list[str], idnumber: str = "") -
             feedback = f"#{escape(c['feedback'])}" if c.get("feedback") else ""
             answers.append(f"={weight}{c['text']}:{c.get('tolerance', 0):g}{feedback}")
         body.append("#" + " ".join(answers))
-    elif kind in (SINGLE, MULTIPLE, SHORT_ANSWER):
+    else:  # SINGLE, MULTIPLE, SHORT_ANSWER
         for choice in data["choices"]:
             fraction = choice["fraction"]
             if kind == SHORT_ANSWER:
@@ -346,15 +356,15 @@ def write_question(data: dict, name: str, tags: list[str], idnumber: str = "") -
                 lead = "~" + _fraction(fraction)
             feedback = f"#{escape(choice['feedback'])}" if choice.get("feedback") else ""
             body.append(f"{lead}{escape(choice['text'])}{feedback}")
-    else:
-        return None
-    general = f"####{escape(data['general_feedback'])}" if data.get("general_feedback") else ""
+    general_feedback = _images_as_text(data.get("general_feedback", ""))
+    general = f"####{escape(general_feedback)}" if general_feedback else ""
     meta = " ".join([*([f"[id:{idnumber}]"] if idnumber else []), *(f"[tag:{t}]" for t in tags)])
     lines = [f"// {meta}"] if meta else []
     joiner = "\n\t" if kind != TRUE_FALSE else ""
     closing = "\n}" if joiner else "}"
     answers = joiner + joiner.join(body) + general
-    lines.append(f"::{escape(name)}::[html]{escape(data['stem'])}{{{answers}{closing}")
+    stem = _images_as_text(data["stem"])
+    lines.append(f"::{escape(name)}::[html]{escape(stem)}{{{answers}{closing}")
     return "\n".join(lines)
 
 

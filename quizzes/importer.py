@@ -1,5 +1,7 @@
 """Question-bank imports: a file read into a plan of questions, validated completely (every
-problem with its line) before anything is written. GIFT now; Moodle XML joins it here."""
+problem with its line) before anything is written, GIFT or Moodle XML. The images a Moodle
+XML question shows are checked here (`quizzes.files.image_problem`) and stored with the
+question by `services.save_plan`."""
 
 from __future__ import annotations
 
@@ -8,7 +10,8 @@ from decimal import Decimal
 from pathlib import Path
 
 from cms.imports import Problems, display_path
-from quizzes import gift, moodle_xml
+from quizzes import files, gift, moodle_xml
+from quizzes.formats import EmbeddedImage
 from quizzes.models import Choice, Question
 from quizzes.tags import TagBook
 
@@ -26,17 +29,30 @@ class QuestionPlan:
     category: str
     indicators: list = field(default_factory=list)
     unknown_tags: list[str] = field(default_factory=list)
+    images: list[EmbeddedImage] = field(default_factory=list)  # stored by save_plan
+    skipped_files: list[str] = field(default_factory=list)  # embedded files not kept
 
 
 @dataclass
 class ImportPlan:
     questions: list[QuestionPlan] = field(default_factory=list)
     unsupported: list[str] = field(default_factory=list)  # "line 12: essay"
-    dropped_files: int = 0  # embedded images and files not kept
+    dropped_files: int = 0  # embedded files not kept (named in skipped_files)
 
     @property
     def needs_indicators(self) -> int:
         return sum(1 for plan in self.questions if not plan.indicators)
+
+    @property
+    def skipped_files(self) -> list[str]:
+        """Each file not kept, as "question 2 (multichoice) 'Name': notes.pdf (question
+        text)"; read from the questions, so plans merged question by question keep them."""
+        return [
+            f"{f'line {item.line}' if isinstance(item.line, int) else item.line} "
+            f"{item.question.name!r}: {name}"
+            for item in self.questions
+            for name in item.skipped_files
+        ]
 
 
 def read_questions(
@@ -106,6 +122,14 @@ def read_questions(
         place = {"line": item.line} if isinstance(item.line, int) else {"element": item.line}
         if not gift.plain_stem(item.stem).strip("_ "):
             problems.add("no question text", **place)
+        for problem in item.file_problems:
+            problems.add(f"{item.name!r}: {problem}", **place)
+        refused = set()
+        for image in item.images:
+            problem = files.image_problem(image.content)
+            if problem and image.name not in refused:
+                refused.add(image.name)
+                problems.add(f"{item.name!r}: image {image.name!r} {problem}", **place)
         for problem in question.choice_problems(choices):
             problems.add(str(problem), **place)
         tagged = [book.indicator(tag) for tag in item.tags]
@@ -118,9 +142,11 @@ def read_questions(
                 item.category or DEFAULT_CATEGORY,
                 indicators,
                 [t for t, i in zip(item.tags, tagged, strict=True) if i is None],
+                item.images,
+                item.skipped_files,
             )
         )
-    plan.dropped_files = sum(item.dropped_files for item in parsed)
+    plan.dropped_files = sum(len(item.skipped_files) for item in plan.questions)
     if plan.unsupported and not skip_unsupported:
         problems.add(
             "unsupported question types (import with --skip-unsupported to leave them out): "

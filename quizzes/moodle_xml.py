@@ -6,21 +6,34 @@ records (nested `$course$/top/...` paths), multichoice (single and multiple, fra
 percent, penalties), truefalse, shortanswer (`usecase`), numerical (tolerance, units, unit
 penalty), matching, ordering (Moodle 4.4's core type; answers in their right order), cloze
 (multianswer syntax in the text), general and per-answer feedback, default grade, penalty,
-idnumber and tags (indicator tags such as `LOSI-2024:#236`). Embedded files
-(`@@PLUGINFILE@@`) are counted and left out for now. Other types (essay, description,
-calculated, drag and drop...) are listed by name.
+idnumber and tags (indicator tags such as `LOSI-2024:#236`). Other types (essay,
+description, calculated, drag and drop...) are listed by name.
+
+Embedded files: a `<file name="diagram.png" path="/" encoding="base64">` beside the text of the
+question or its general feedback, shown by `<img src="@@PLUGINFILE@@/diagram.png">` (the name
+URL-encoded), becomes a Wagtail image (`quizzes.files`) and the <img> its rich-text embed.
+Files anywhere else (answer feedback, matching items) and files no <img> shows (a linked PDF)
+are listed as skipped; an <img> naming no <file>, or base64 that does not decode, refuses the
+import. Export writes each embed back as an <img> with its <file>, as Moodle's importer reads.
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import re
+import secrets
+from html import escape
+from html.parser import HTMLParser
+from urllib.parse import quote, unquote
 from xml.etree.ElementTree import Element, ParseError, SubElement, indent, tostring  # noqa: S405
 
 import defusedxml.ElementTree as SafeTree
 from defusedxml import DefusedXmlException
 
 from cms.sanitize import markdown_to_html, plain_text, sanitize_html
-from quizzes import cloze
-from quizzes.formats import ParsedQuestion
+from quizzes import cloze, files
+from quizzes.formats import EmbeddedImage, ParsedQuestion
 from quizzes.grading import (
     CLOZE,
     MATCHING,
@@ -42,6 +55,8 @@ TYPE_NAMES = {
     "cloze": CLOZE,
 }
 PLUGINFILE = "@@PLUGINFILE@@"
+# An href or src pointing into a text's files: a link to a file not kept would lead nowhere.
+PLUGINFILE_LINK = re.compile(r"""\s+(?:href|src)\s*=\s*(["'])@@PLUGINFILE@@/.*?\1""", re.IGNORECASE)
 
 
 class MoodleXmlError(ValueError):
@@ -55,15 +70,95 @@ def _text(element, path: str = "text", default: str = "") -> str:
     return (node.text or "").strip() if node is not None and node.text else default
 
 
-def _rich(element) -> tuple[str, int]:
-    """A text element's HTML, sanitised, and how many embedded files it carried."""
+class _ImageTags(HTMLParser):
+    """Where each <img> of an HTML text starts and ends, with its attributes. A parser, not a
+    regular expression: it knows comments, scripts and a quoted '>' in an alt text."""
+
+    def __init__(self, html: str):
+        super().__init__(convert_charrefs=True)
+        self.found: list[tuple[int, int, dict]] = []
+        self._line_starts = [0, *(match.end() for match in re.finditer("\n", html))]
+        self.feed(html)
+        self.close()
+
+    def handle_starttag(self, tag, attrs):
+        if tag == "img":
+            line, column = self.getpos()
+            start = self._line_starts[line - 1] + column
+            self.found.append((start, start + len(self.get_starttag_text()), dict(attrs)))
+
+
+def _files(element, parsed: ParsedQuestion) -> dict[str, bytes | None]:
+    """The element's <file>s by the path @@PLUGINFILE@@ URLs give them ("/diagram.png"); None
+    for one that cannot be read, after saying why in parsed.file_problems."""
+    found: dict[str, bytes | None] = {}
+    for node in element.findall("file"):
+        name = (node.get("name") or "").strip()
+        folder = (node.get("path") or "/").strip("/")
+        key = f"/{folder}/{name}" if folder else f"/{name}"
+        found[key] = None
+        encoding = node.get("encoding") or "base64"
+        if not name:
+            parsed.file_problems.append("a <file> has no name")
+        elif encoding != "base64":
+            parsed.file_problems.append(
+                f"file {key[1:]!r}: encoding {encoding!r} (Moodle writes base64)"
+            )
+        else:
+            try:
+                found[key] = base64.b64decode("".join((node.text or "").split()), validate=True)
+            except binascii.Error:
+                parsed.file_problems.append(f"file {key[1:]!r}: its base64 content does not decode")
+    return found
+
+
+def _mark_images(html: str, carried: dict, parsed: ParsedQuestion) -> tuple[str, list]:
+    """The HTML with each <img> of a carried file replaced by a marker (random, so no text can
+    forge one), and the images; an <img> naming a file not carried is a problem."""
+    images, pieces, end = [], [], 0
+    for start, stop, attributes in _ImageTags(html).found:
+        source = (attributes.get("src") or "").strip()
+        if not source.startswith(PLUGINFILE + "/"):
+            continue  # an outside address: dropped by the sanitiser, as before
+        # Moodle URL-encodes the name; a query (?time=...) is not part of it.
+        key = unquote(source[len(PLUGINFILE) :].split("?", 1)[0].split("#", 1)[0])
+        if key not in carried:
+            parsed.file_problems.append(f"an <img> shows {source!r} but no <file> is {key[1:]!r}")
+            continue
+        if carried[key] is None:
+            continue  # unreadable: already a problem
+        marker = f"quizimage{secrets.token_hex(12)}"
+        alt = plain_text(attributes.get("alt") or "", multiline=False)
+        images.append(EmbeddedImage(marker, key[1:], carried[key], alt))
+        pieces += [html[end:start], marker]
+        end = stop
+    return "".join([*pieces, html[end:]]), images
+
+
+def _rich(element, parsed: ParsedQuestion, where: str, shows_images: bool = False) -> str:
+    """A text element's HTML, sanitised. With `shows_images` (question text, general feedback)
+    each <img> of a file it carries joins parsed.images, its place held by a marker; every
+    other file it carries is listed in parsed.skipped_files, with `where` it was."""
     if element is None:
-        return "", 0
-    files = len(element.findall("file"))
+        return ""
     html = _text(element)
+    carried = _files(element, parsed)
+    images = []
+    if shows_images:
+        html, images = _mark_images(html, carried, parsed)
     if element.get("format") in ("plain_text", "markdown"):
         html = markdown_to_html(html)
-    return sanitize_html(html.replace(PLUGINFILE + "/", "")), files
+    html = sanitize_html(PLUGINFILE_LINK.sub("", html).replace(PLUGINFILE + "/", ""))
+    # An <img> inside a comment or a script left with it: its file is not shown after all.
+    shown = [image for image in images if image.marker in html]
+    parsed.images += shown
+    names = {image.name for image in shown}
+    parsed.skipped_files += [
+        f"{key[1:]} ({where})"
+        for key, content in carried.items()
+        if content is not None and key[1:] not in names
+    ]
+    return html
 
 
 def _fraction(value: str | None, place: str) -> float:
@@ -73,10 +168,10 @@ def _fraction(value: str | None, place: str) -> float:
         raise MoodleXmlError(f"fraction {value!r} is not a number", place) from exc
 
 
-def _answers(question, place) -> list[dict]:
+def _answers(question, place, parsed) -> list[dict]:
     answers = []
-    for answer in question.findall("answer"):
-        feedback, _files = _rich(answer.find("feedback"))
+    for number, answer in enumerate(question.findall("answer"), start=1):
+        feedback = _rich(answer.find("feedback"), parsed, f"feedback of answer {number}")
         entry = {
             "text": _text(answer),
             "fraction": _fraction(answer.get("fraction"), place),
@@ -120,18 +215,18 @@ def parse(raw: bytes) -> list[ParsedQuestion]:
             category = category.split("$/", 1)[-1] if category.startswith("$") else category
             continue
         name = _text(element, "name/text") or f"Question {number}"
-        stem, files = _rich(element.find("questiontext"))
-        general, general_files = _rich(element.find("generalfeedback"))
         parsed = ParsedQuestion(
             line=place,
             qtype=kind,
             name=name,
-            stem=stem,
-            general_feedback=general,
+            stem="",
             category=category,
             tags=[_text(tag) for tag in element.findall("tags/tag") if _text(tag)],
             idnumber=(element.findtext("idnumber") or "").strip(),
-            dropped_files=files + general_files,
+        )
+        stem = parsed.stem = _rich(element.find("questiontext"), parsed, "question text", True)
+        parsed.general_feedback = _rich(
+            element.find("generalfeedback"), parsed, "general feedback", True
         )
         try:
             parsed.points = float(element.findtext("defaultgrade") or 1)
@@ -146,12 +241,12 @@ def parse(raw: bytes) -> list[ParsedQuestion]:
         if kind == "multichoice":
             single = (element.findtext("single") or "true").strip().lower() in ("true", "1")
             parsed.qtype = SINGLE if single else MULTIPLE
-            parsed.choices = _answers(element, place)
+            parsed.choices = _answers(element, place, parsed)
             parsed.options["shuffle"] = (
                 element.findtext("shuffleanswers") or "1"
             ).strip().lower() in ("1", "true")
         elif kind == "truefalse":
-            answers = _answers(element, place)
+            answers = _answers(element, place, parsed)
             by_text = {a["text"].lower(): a for a in answers}
             true, false = by_text.get("true"), by_text.get("false")
             if true is None or false is None:
@@ -164,10 +259,10 @@ def parse(raw: bytes) -> list[ParsedQuestion]:
                 "feedback_false": false["feedback"],
             }
         elif kind == "shortanswer":
-            parsed.choices = _answers(element, place)
+            parsed.choices = _answers(element, place, parsed)
             parsed.options["case_sensitive"] = (element.findtext("usecase") or "0").strip() == "1"
         elif kind == "numerical":
-            parsed.choices = _answers(element, place)
+            parsed.choices = _answers(element, place, parsed)
             units = [
                 {
                     "unit": (unit.findtext("unit_name") or "").strip(),
@@ -179,8 +274,8 @@ def parse(raw: bytes) -> list[ParsedQuestion]:
                 parsed.options["units"] = units
                 parsed.options["unit_penalty"] = float(element.findtext("unitpenalty") or 0)
         elif kind == "matching":
-            for sub in element.findall("subquestion"):
-                prompt, _f = _rich(sub)
+            for position, sub in enumerate(element.findall("subquestion"), start=1):
+                prompt = _rich(sub, parsed, f"matching item {position}")
                 parsed.choices.append(
                     {
                         "prompt": plain_text(prompt, multiline=False),
@@ -190,7 +285,8 @@ def parse(raw: bytes) -> list[ParsedQuestion]:
                 )
         elif kind == "ordering":
             parsed.choices = [
-                {"text": a["text"], "fraction": 0, "feedback": ""} for a in _answers(element, place)
+                {"text": a["text"], "fraction": 0, "feedback": ""}
+                for a in _answers(element, place, parsed)
             ]
             grading = (element.findtext("gradingtype") or "ABSOLUTE_POSITION").strip().upper()
             parsed.options["ordering_grading"] = (
@@ -214,9 +310,44 @@ def _text_element(parent, tag, text, html=True):
     return element
 
 
+def _unique_name(name: str, taken: set[str]) -> str:
+    """A file name not yet in this text's file area (Moodle keys a text's files by name)."""
+    stem, dot, suffix = name.rpartition(".")
+    stem, suffix = (stem, dot + suffix) if dot else (name, "")
+    candidate, number = name, 1
+    while candidate in taken:
+        number += 1
+        candidate = f"{stem}-{number}{suffix}"
+    taken.add(candidate)
+    return candidate
+
+
+def _text_with_files(parent, tag, html, images):
+    """A text element whose image embeds are written as Moodle writes images: an <img>
+    pointing at @@PLUGINFILE@@/name (URL-encoded) and a <file> with the original bytes. An
+    image no longer in the library is written as its alt text in brackets, as GIFT writes
+    every image."""
+    names: dict[int, str] = {}
+    taken: set[str] = set()
+
+    def image_tag(pk: int, alt: str) -> str:
+        if pk not in images:
+            return escape(f"[{alt or 'image'}]")
+        if pk not in names:
+            names[pk] = _unique_name(images[pk].name, taken)
+        return f'<img src="{PLUGINFILE}/{quote(names[pk], safe="")}" alt="{escape(alt)}">'
+
+    element = _text_element(parent, tag, files.replace_image_embeds(html or "", image_tag))
+    for pk, name in names.items():
+        carried = SubElement(element, "file", {"name": name, "path": "/", "encoding": "base64"})
+        carried.text = base64.b64encode(images[pk].content).decode("ascii")
+    return element
+
+
 def write(entries) -> tuple[str, list[str]]:
-    """Moodle XML for (category path, data, name, tags, idnumber) entries. Every type we have
-    exists in Moodle 4.4+, so nothing is left out (the list is kept for symmetry with GIFT)."""
+    """Moodle XML for (category path, data, name, tags, idnumber) entries; data["images"] maps
+    the ids of the images its texts embed to their files. Every type we have exists in Moodle
+    4.4+, so nothing is left out (the list is kept for symmetry with GIFT)."""
     quiz = Element("quiz")
     category = None
     for path, data, name, tags, idnumber in entries:
@@ -228,9 +359,9 @@ def write(entries) -> tuple[str, list[str]]:
         moodle_type = {SINGLE: "multichoice", MULTIPLE: "multichoice"}.get(kind, kind)
         question = SubElement(quiz, "question", {"type": moodle_type})
         SubElement(SubElement(question, "name"), "text").text = name
-        stem = data["stem"]
-        _text_element(question, "questiontext", stem)
-        _text_element(question, "generalfeedback", data.get("general_feedback", ""))
+        images = data.get("images", {})
+        _text_with_files(question, "questiontext", data["stem"], images)
+        _text_with_files(question, "generalfeedback", data.get("general_feedback", ""), images)
         SubElement(question, "defaultgrade").text = f"{data.get('points', 1):.7f}"
         SubElement(question, "penalty").text = f"{data.get('penalty', 0.3333333):.7f}"
         SubElement(question, "hidden").text = "0"

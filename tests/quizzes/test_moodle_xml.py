@@ -29,13 +29,13 @@ def test_every_type_from_a_moodle_file(taxonomy):
         run_import(SAMPLES / "moodle.xml")
     output = run_import(SAMPLES / "moodle.xml", "--skip-unsupported")
     assert "Read 8 question(s)" in output
-    assert "1 embedded file(s) (images) were not kept" in output
+    assert "images created: 1" in output  # card.png, shown by the first question's text
     payment = Question.objects.get(name="Online payment")
     assert payment.category.path == "top/Default for Local course/Services provision"
     assert payment.idnumber == "SP-236-1" and payment.default_points == 2
     assert [i.code for i in payment.indicators.all()] == ["#281"]
     assert "<b>online</b>" in payment.general_feedback
-    assert "@@PLUGINFILE@@" not in payment.stem
+    assert "@@PLUGINFILE@@" not in payment.stem and 'embedtype="image"' in payment.stem
     several = data_of("Several channels")
     assert several["type"] == "multiple" and several["penalty"] == pytest.approx(0.1)
     ids = [c["id"] for c in several["choices"]]
