@@ -2,11 +2,7 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from quizzes import gift, moodle_xml
-from quizzes.models import Question
-from quizzes.services import export_entries
-
-FORMATS = {"gift": gift.write, "moodle-xml": moodle_xml.write}
+from quizzes import transfer
 
 
 class Command(BaseCommand):
@@ -18,18 +14,17 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("file", help="Where to write ('-' for standard output).")
-        parser.add_argument("--format", choices=sorted(FORMATS), default="moodle-xml")
+        parser.add_argument(
+            "--format", choices=sorted(transfer.EXPORT_FORMATS), default="moodle-xml"
+        )
         parser.add_argument("--category", default="", help="A category path (top/Local).")
 
     def handle(self, *args, **options):
-        questions = Question.objects.select_related("category").prefetch_related("choices")
-        if options["category"]:
-            path = options["category"].strip("/")
-            wanted = [q for q in questions if (q.category.path + "/").startswith(path + "/")]
-            if not wanted:
-                raise CommandError(f"no question in category {path!r}")
-            questions = wanted
-        text, skipped = FORMATS[options["format"]](export_entries(questions))
+        path = options["category"].strip("/")
+        questions = transfer.questions_in(path)
+        if path and not questions:
+            raise CommandError(f"no question in category {path!r}")
+        text, skipped = transfer.export(questions, options["format"])
         if options["file"] == "-":
             sys.stdout.write(text)
         else:
@@ -39,3 +34,19 @@ class Command(BaseCommand):
         self.stderr.write(f"Exported {count} question(s) as {options['format']}.")
         for name in skipped:
             self.stderr.write(f"Not in GIFT (use Moodle XML): {name}")
+        self.warn_images_left_out(questions, options["format"])
+
+    def warn_images_left_out(self, questions, format_name):
+        left_out = transfer.images_left_out(questions, format_name)
+        if left_out:
+            reason = (
+                "GIFT cannot carry files; export as Moodle XML to keep them"
+                if format_name == "gift"
+                else "no longer in the image library"
+            )
+            self.stderr.write(
+                self.style.WARNING(
+                    f"{left_out} image(s) left out ({reason}): each is written as its alt "
+                    "text in square brackets."
+                )
+            )

@@ -1,8 +1,8 @@
-from collections import Counter
 from pathlib import Path
 
-from cms.imports import CREATED, UNCHANGED, ImportCommand, ImportProblems
-from quizzes.importer import CONTENT_DIR, ImportPlan, read_questions
+from cms.imports import CREATED, UNCHANGED, ImportCommand
+from quizzes import files, transfer
+from quizzes.importer import CONTENT_DIR
 from quizzes.services import save_plan
 
 
@@ -15,7 +15,7 @@ class Command(ImportCommand):
         "file first: a malformed question refuses the import with its line."
     )
     title = "Question import"
-    kind = "questions"
+    kind = transfer.KIND
     progress_unit = "question"
     summary_outcomes = (CREATED, UNCHANGED)
 
@@ -35,6 +35,12 @@ class Command(ImportCommand):
             help="Leave out questions of types we cannot take (essays, descriptions).",
         )
 
+    def handle(self, *args, **options):
+        """The base import inside `discard_on_rollback`: a dry run or a refusal rolls the
+        database back, and the image files stored meanwhile go with it."""
+        with files.discard_on_rollback():
+            super().handle(*args, **options)
+
     def source_label(self, options):
         return ", ".join(str(path) for path in self.paths(options))
 
@@ -42,20 +48,9 @@ class Command(ImportCommand):
         return options["files"] or sorted(CONTENT_DIR.glob("*.gift"))
 
     def read(self, options):
-        """Every file validated before anything is written: one bad file, nothing imported."""
-        plan, problems = ImportPlan(), []
-        for path in self.paths(options):
-            try:
-                part = read_questions(path, options["indicators"], options["skip_unsupported"])
-            except ImportProblems as exc:
-                problems.extend(exc.problems)
-                continue
-            plan.questions += part.questions
-            plan.unsupported += part.unsupported
-            plan.dropped_files += part.dropped_files
-        if problems:
-            raise ImportProblems(problems)
-        return plan
+        return transfer.read_files(
+            self.paths(options), options["indicators"], options["skip_unsupported"]
+        )
 
     def size(self, plan):
         return len(plan.questions)
@@ -64,30 +59,32 @@ class Command(ImportCommand):
         save_plan(plan, outcomes, progress)
 
     def report(self, plan, outcomes, options):
-        types = Counter(item.question.qtype for item in plan.questions)
+        summary = transfer.summarize(plan)
         self.stdout.write(
-            f"Read {len(plan.questions)} question(s): "
-            + ", ".join(f"{count} {name}" for name, count in sorted(types.items()))
+            f"Read {summary.total} question(s): "
+            + ", ".join(f"{count} {name}" for name, count in summary.types)
         )
-        categories = sorted({item.category for item in plan.questions})
-        if categories:
-            self.stdout.write("Categories: " + ", ".join(categories))
-        if plan.needs_indicators:
+        if summary.categories:
+            self.stdout.write("Categories: " + ", ".join(path for path, _ in summary.categories))
+        if summary.needs_indicators:
             self.stdout.write(
                 self.style.WARNING(
-                    f"{plan.needs_indicators} question(s) need indicators before a quiz can use "
-                    "them (tag them in the admin, or import again with --indicators)."
+                    f"{len(summary.needs_indicators)} question(s) need indicators before a quiz "
+                    "can use them (tag them in the admin, or import again with --indicators)."
                 )
             )
-        unknown = sorted({tag for item in plan.questions for tag in item.unknown_tags})
-        if unknown:
-            self.stdout.write(f"Tags that name no indicator (ignored): {', '.join(unknown)}")
-        if plan.dropped_files:
+        if summary.unknown_tags:
+            self.stdout.write(
+                f"Tags that name no indicator (ignored): {', '.join(summary.unknown_tags)}"
+            )
+        if summary.skipped_files:
             self.stdout.write(
                 self.style.WARNING(
-                    f"{plan.dropped_files} embedded file(s) (images) were not kept: "
-                    "add them again in the admin."
+                    f"{len(summary.skipped_files)} embedded file(s) not kept (only images that "
+                    "a question's text or general feedback shows are):"
                 )
             )
-        for entry in plan.unsupported:
+            for entry in summary.skipped_files:
+                self.stdout.write(f"Skipped file: {entry}")
+        for entry in summary.unsupported:
             self.stdout.write(f"Skipped, unsupported: {entry}")
