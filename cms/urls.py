@@ -27,5 +27,6 @@ urlpatterns += i18n_patterns(
     path("cases/propose/", case_views.propose_case, name="case_propose"),
     path("cases/mine/", case_views.my_proposals, name="case_proposals"),
     path("learning/", include("courses.urls")),
+    path("learning/", include("quizzes.urls")),
     path("", include(wagtail_urls)),
 )

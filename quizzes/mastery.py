@@ -23,6 +23,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy as _
+
 NOT_ASSESSED, EMERGING, DEVELOPING, PROFICIENT, MASTERED = (
     "not_assessed",
     "emerging",
@@ -31,6 +33,21 @@ NOT_ASSESSED, EMERGING, DEVELOPING, PROFICIENT, MASTERED = (
     "mastered",
 )
 THRESHOLDS = ((0.95, MASTERED), (0.70, PROFICIENT), (0.40, DEVELOPING), (0.0, EMERGING))
+LEVEL_LABELS = {
+    NOT_ASSESSED: _("Not yet assessed"),
+    EMERGING: _("Emerging"),
+    DEVELOPING: _("Developing"),
+    PROFICIENT: _("Proficient"),
+    MASTERED: _("Mastered"),
+}
+# What "My progress" explains: each level and the P(known) range it covers.
+LEVELS_DOCUMENTED = [
+    (LEVEL_LABELS[NOT_ASSESSED], _("no answer on record yet")),
+    (LEVEL_LABELS[EMERGING], _("below 40%")),
+    (LEVEL_LABELS[DEVELOPING], _("40% to 69%")),
+    (LEVEL_LABELS[PROFICIENT], _("70% to 94%")),
+    (LEVEL_LABELS[MASTERED], _("95% or more")),
+]
 
 
 @dataclass(frozen=True)

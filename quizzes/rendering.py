@@ -11,6 +11,7 @@ import re
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from wagtail.rich_text import expand_db_html
 
 from cms.sanitize import sanitize_html
 from quizzes.grading import (
@@ -23,6 +24,12 @@ from quizzes.grading import (
     SINGLE,
     TRUE_FALSE,
 )
+
+
+def rich_text(markup: str) -> str:
+    """A question's rich text for the page: sanitised again on the way out, its image embeds
+    (an image id, nothing else) then rendered by Wagtail."""
+    return mark_safe(expand_db_html(sanitize_html(markup or "", image_embeds=True)))  # noqa: S308
 
 
 def shuffled(items, seed):
@@ -135,7 +142,10 @@ def controls(data: dict, name: str, response=None, seed=0):
         return format_html('<table class="matching">{}</table>', mark_safe("".join(rows)))  # noqa: S308
     if kind == ORDERING:
         items = shuffled(data["choices"], seed)
-        order = {str(item): n for n, item in enumerate(response or [], start=1)}
+        if isinstance(response, dict):  # as stored: {item id: position}
+            order = {str(item): n for item, n in response.items()}
+        else:
+            order = {str(item): n for n, item in enumerate(response or [], start=1)}
         positions = [(n, str(n)) for n in range(1, len(items) + 1)]
         rows = [
             format_html(
@@ -158,7 +168,7 @@ def render_question(data: dict, name: str, response=None, seed=0):
     """The whole question: stem (sanitised again on the way out) and its controls."""
     if data["type"] == CLOZE:
         response = response or {}
-        template = sanitize_html(data["template"])
+        template = rich_text(data["template"])
 
         def part(match):
             number = int(match[1])
@@ -180,6 +190,77 @@ def render_question(data: dict, name: str, response=None, seed=0):
         return format_html('<div class="question-text cloze">{}</div>', mark_safe(body))  # noqa: S308
     return format_html(
         '<div class="question-text">{}</div>{}',
-        mark_safe(sanitize_html(data["stem"])),  # noqa: S308
+        rich_text(data["stem"]),
         controls(data, name, response, seed),
     )
+
+
+# --- review: what was answered and what was right, as plain text -----------------------------
+
+
+def _choice_text(data, choice_id) -> str:
+    for choice in data.get("choices", []):
+        if str(choice["id"]) == str(choice_id):
+            return choice["text"]
+    return ""
+
+
+def response_text(data: dict, response) -> str:
+    """The learner's response in words, for the review (never the right answer)."""
+    if response in (None, "", [], {}):
+        return ""
+    kind = data["type"]
+    if kind == SINGLE:
+        return _choice_text(data, response)
+    if kind == MULTIPLE:
+        return "; ".join(_choice_text(data, item) for item in response)
+    if kind == TRUE_FALSE:
+        return _("True") if response in ("true", True) else _("False")
+    if kind in (SHORT_ANSWER, NUMERICAL):
+        return str(response)
+    if kind == MATCHING:
+        prompts = {str(c["id"]): c.get("prompt", "") for c in data["choices"]}
+        return "; ".join(f"{prompts.get(key, '')} → {value}" for key, value in response.items())
+    if kind == ORDERING:
+        items = response
+        if isinstance(response, dict):
+            items = sorted(response, key=lambda key: response[key])
+        return " → ".join(_choice_text(data, item) for item in items)
+    if kind == CLOZE:
+        return "; ".join(
+            f"{number}: {response_text(data['parts'][int(number) - 1], value)}"
+            for number, value in sorted(response.items(), key=lambda item: int(item[0]))
+            if 0 < int(number) <= len(data["parts"])
+        )
+    return ""
+
+
+def right_answer_text(data: dict) -> str:
+    """The right answer in words, as Moodle's review shows it ("The correct answer is: …")."""
+    kind = data["type"]
+    choices = data.get("choices", [])
+    best = [c for c in choices if c["fraction"] >= 0.999_999]
+    if kind == SINGLE or kind in (SHORT_ANSWER, NUMERICAL):
+        if not best:
+            return ""
+        choice = best[0]
+        text = choice["text"]
+        if kind == NUMERICAL and choice.get("tolerance"):
+            text = f"{text} ± {choice['tolerance']:g}"
+        if kind == NUMERICAL and data.get("options", {}).get("units"):
+            text = f"{text} {data['options']['units'][0]['unit']}"
+        return text
+    if kind == MULTIPLE:
+        return "; ".join(c["text"] for c in choices if c["fraction"] > 0)
+    if kind == TRUE_FALSE:
+        return _("True") if data["options"].get("correct") else _("False")
+    if kind == MATCHING:
+        return "; ".join(f"{c['prompt']} → {c['text']}" for c in choices if c.get("prompt"))
+    if kind == ORDERING:
+        return " → ".join(c["text"] for c in choices)
+    if kind == CLOZE:
+        return "; ".join(
+            f"{number}: {right_answer_text(part)}"
+            for number, part in enumerate(data["parts"], start=1)
+        )
+    return ""

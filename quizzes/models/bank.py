@@ -37,7 +37,14 @@ from quizzes.grading import (
     TRUE_FALSE,
 )
 
+# Questions may show images (diagrams, screenshots): Wagtail image embeds, an id only.
+QUESTION_RICH_TEXT_FEATURES = [*SAFE_RICH_TEXT_FEATURES, "image"]
 FRACTION = [MinValueValidator(Decimal("-1")), MaxValueValidator(Decimal("1"))]
+
+
+def version_digest(data: dict) -> str:
+    """A question version's fingerprint: equal data, equal digest (no new version)."""
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
 
 class QuestionCategory(models.Model):
@@ -128,13 +135,13 @@ class Question(PreviewableMixin, index.Indexed, ClusterableModel):
     qtype = models.CharField(_("type"), max_length=20, choices=Type.choices, default=Type.SINGLE)
     stem = RichTextField(
         _("question text"),
-        features=SAFE_RICH_TEXT_FEATURES,
+        features=QUESTION_RICH_TEXT_FEATURES,
         help_text=_(
             "For embedded answers, write the parts in Moodle's syntax: {1:SHORTANSWER:=answer}."
         ),
     )
     general_feedback = RichTextField(
-        _("general feedback"), features=SAFE_RICH_TEXT_FEATURES, blank=True
+        _("general feedback"), features=QUESTION_RICH_TEXT_FEATURES, blank=True
     )
     default_points = models.DecimalField(
         _("default points"), max_digits=6, decimal_places=2, default=Decimal("1")
@@ -254,7 +261,7 @@ class Question(PreviewableMixin, index.Indexed, ClusterableModel):
             "points": float(self.default_points),
             "penalty": float(self.penalty),
             "options": dict(self.options or {}),
-            "indicators": sorted(self.indicators.values_list("pk", flat=True)) if self.pk else [],
+            "indicators": sorted(i.pk for i in self.indicators.all()) if self.pk else [],
             "choices": [choice.as_data() for choice in self.choices.all()],
         }
         if self.qtype == self.Type.CLOZE:
@@ -265,7 +272,7 @@ class Question(PreviewableMixin, index.Indexed, ClusterableModel):
     def current_version(self) -> QuestionVersion:
         """The version for a new attempt: the latest, or a new one if the question changed."""
         data = self.snapshot()
-        digest = hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+        digest = version_digest(data)
         latest = self.versions.order_by("-number").first()
         if latest is not None and latest.digest == digest:
             return latest

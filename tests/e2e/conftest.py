@@ -90,5 +90,9 @@ def demo_site(transactional_db):
         "load_demo_cohort",
         "--skip",
         "import_questions",
+        "--skip",
+        "import_quizzes",
+        "--skip",
+        "load_demo_attempts",
         stdout=StringIO(),
     )

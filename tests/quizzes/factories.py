@@ -31,3 +31,31 @@ def make_question(qtype="single", choices=(("Right", 1), ("Wrong", 0)), indicato
     question.indicators = indicators
     question.save()
     return question
+
+
+def make_quiz(module, slots=None, **kwargs):
+    """A published quiz in `module`; by default three questions drawn from its criterion."""
+    from quizzes.models import QuizPage, QuizSlot
+    from tests.toolkit.factories import publish
+
+    defaults = {
+        "title": f"Quiz of {module.title}",
+        "slug": f"{module.slug}-quiz",
+        "shuffle_questions": False,
+    }
+    quiz = QuizPage(**{**defaults, **kwargs})
+    quiz.slots = slots or [QuizSlot(draw_count=3, draw_criterion=module.criterion)]
+    return publish(module, quiz)
+
+
+def make_bank(criterion, count=4):
+    """`count` single-choice questions, one per indicator of `criterion` (cycling)."""
+    indicators = list(Indicator.objects.filter(criterion=criterion).order_by("order"))
+    return [
+        make_question(
+            name=f"{criterion.code} question {n}",
+            choices=((f"Right {n}", 1), (f"Wrong {n}", 0)),
+            indicators=[indicators[n % len(indicators)]],
+        )
+        for n in range(count)
+    ]

@@ -113,6 +113,11 @@ ROWS = [
     Row(r"learning/invitations/<str:token>/$", everyone(DENIED)),  # no such token: 404
     Row(r"learning/join/<str:code>/$", SIGNED_IN_NOT_FOUND),
     Row(r"learning/cohorts/$", TRAINERS),
+    Row(r"learning/progress/$", SIGNED_IN),
+    Row(r"learning/practice/$", SIGNED_IN_POST),
+    Row(r"learning/quizzes/<int:page_id>/start/$", SIGNED_IN_POST),
+    Row(r"learning/attempts/<int:pk>/submit/$", SIGNED_IN_POST),
+    Row(r"learning/attempts/<int:pk>/(summary/|review/)?$", SIGNED_IN_NOT_FOUND),
     Row(r"learning/cohorts/<int:pk>/(learners|assignments)/$", COHORT_POSTS),
     Row(r"learning/cohorts/<int:pk>/learners/<int:user_id>/remove/$", COHORT_POSTS),
     Row(r"learning/cohorts/<int:pk>/", SOMEONE_ELSES_COHORT),

@@ -9,9 +9,15 @@ from cms.locales import ensure_locales, synchronise_trees
 # Shipped content, imported in this order (cases first: guides may choose them; courses
 # last: lessons show excerpts of guides; each imports its translations too); the compendium
 # index is rebuilt last, once every page and language version exists.
-CONTENT_COMMANDS = ("import_cases", "import_toolkit", "import_courses", "import_questions")
+CONTENT_COMMANDS = (
+    "import_cases",
+    "import_toolkit",
+    "import_courses",
+    "import_questions",
+    "import_quizzes",
+)
 # Demo records that need the demo accounts (a trainer's cohort with learners at every stage).
-RECORD_COMMANDS = ("load_demo_cohort",)
+RECORD_COMMANDS = ("load_demo_cohort", "load_demo_attempts")
 INDEX_COMMAND = "rebuild_search_index"
 
 
