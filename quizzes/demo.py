@@ -45,8 +45,12 @@ def right_response(data: dict):
         return sorted(c["id"] for c in choices if c["fraction"] > 0)
     if kind == TRUE_FALSE:
         return "true" if data["options"].get("correct") else "false"
-    if kind in (SHORT_ANSWER, NUMERICAL):
+    if kind == SHORT_ANSWER:
         return full["text"].replace("*", "x")
+    if kind == NUMERICAL:
+        units = data.get("options", {}).get("units") or []
+        main = next((u["unit"] for u in units if float(u.get("multiplier") or 1) == 1), "")
+        return f"{full['text']} {main}".strip()
     if kind == MATCHING:
         return {c["id"]: c["text"] for c in choices if c.get("prompt")}
     if kind == ORDERING:

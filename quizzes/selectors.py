@@ -78,7 +78,8 @@ class ShownQuestion:
     points: float
 
 
-def _data_for(question, attempt: Attempt, shuffle_choices: bool = True) -> dict:
+def _data_for(question, shuffle_choices: bool = True) -> dict:
+    """The version's data as the page shows it (choices in their order when not shuffled)."""
     data = question.version.data
     if not shuffle_choices:
         data = {**data, "options": {**data.get("options", {}), "shuffle": False}}
@@ -96,11 +97,9 @@ def attempt_page(attempt: Attempt, page: int, shuffle_choices: bool = True) -> d
         ShownQuestion(
             slot=q.slot,
             html=render_question(
-                _data_for(q, attempt, shuffle_choices),
+                _data_for(q, shuffle_choices),
                 f"q{q.slot}",
-                responses.for_grading(q.version.data, q.response)
-                if q.version.data["type"] != "ordering"
-                else q.response,
+                q.response,  # as stored: the controls show it back, ordering included
                 attempt.seed + q.slot,
             ),
             answered=responses.is_answered(q.response),
