@@ -295,3 +295,35 @@ def test_hostile_posts_are_refused_or_ignored(quiz_tree, learner, client):
     question = attempt.questions.get(slot=1)
     assert question.response is None  # not one of its choices: nothing stored
     assert json.dumps(question.response) == "null"
+
+
+def test_hostile_stems_feedback_and_answers_render_safely(quiz_tree, learner, client):
+    """The 69 payloads as a question's text, choices and feedback (an imported bank is user
+    input) and as a learner's typed answer: the attempt page and the review show them inert."""
+    from tests.security.html_safety import PAYLOADS, assert_nothing_executable
+
+    module = quiz_tree["module"]
+    slots = []
+    for n, payload in enumerate(PAYLOADS):
+        question = make_question(
+            qtype="shortanswer",
+            name=f"Hostile {n}",
+            stem=f"<p>{payload}</p>",
+            choices=((payload, 1),),
+            general_feedback=f"<p>{payload}</p>",
+        )
+        slots.append(QuizSlot(question=question))
+    quiz = make_quiz(module, slug="hostile", slots=slots, questions_per_page=100)
+    quiz.after_submit_answers = True
+    quiz.save_revision().publish()
+    client.force_login(learner)
+    client.post(reverse("quiz_start", args=[quiz.pk]))
+    attempt = Attempt.objects.get(user=learner, quiz_key=quiz.translation_key)
+    post = {"slots": [str(n) for n in range(1, len(PAYLOADS) + 1)]}
+    post.update({f"q{n}": payload for n, payload in enumerate(PAYLOADS, start=1)})
+    client.post(reverse("quiz_attempt", args=[attempt.pk]), post)
+    page = client.get(reverse("quiz_attempt", args=[attempt.pk])).content.decode()
+    assert_nothing_executable(page)
+    client.post(reverse("quiz_submit", args=[attempt.pk]))
+    review = client.get(reverse("quiz_review", args=[attempt.pk])).content.decode()
+    assert_nothing_executable(review)
