@@ -325,6 +325,7 @@ class Choice(Orderable):
 
     class Meta(Orderable.Meta):
         verbose_name = _("choice")
+        verbose_name_plural = _("choices")
 
     def __str__(self):
         return self.text[:60]

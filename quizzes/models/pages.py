@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
@@ -21,6 +21,11 @@ from courses.models.pages import ReaderContextMixin
 from courses.panels import LearnerRecordsPanel
 
 REVIEW_ASPECTS = ("marks", "correctness", "feedback", "answers")
+
+
+def _when(moment) -> str:
+    """A date and time as the reader's language writes it, in the site's time zone."""
+    return formats.date_format(timezone.localtime(moment), "DATETIME_FORMAT")
 
 
 class QuizPage(ReaderContextMixin, ImportedContentMixin, Page):
@@ -103,6 +108,7 @@ class QuizPage(ReaderContextMixin, ImportedContentMixin, Page):
 
     class Meta:
         verbose_name = _("quiz")
+        verbose_name_plural = _("quizzes")
 
     def clean(self):
         super().clean()
@@ -113,9 +119,9 @@ class QuizPage(ReaderContextMixin, ImportedContentMixin, Page):
         """Why no attempt can start now, or "" when the quiz is open."""
         now = now or timezone.now()
         if self.opens_at and now < self.opens_at:
-            return _("This quiz opens on %(date)s.") % {"date": self.opens_at}
+            return _("This quiz opens on %(date)s.") % {"date": _when(self.opens_at)}
         if self.closes_at and now >= self.closes_at:
-            return _("This quiz closed on %(date)s.") % {"date": self.closes_at}
+            return _("This quiz closed on %(date)s.") % {"date": _when(self.closes_at)}
         return ""
 
     def review_options(self, now=None) -> dict[str, bool]:
@@ -192,6 +198,7 @@ class QuizSlot(Orderable):
 
     class Meta(Orderable.Meta):
         verbose_name = _("quiz slot")
+        verbose_name_plural = _("quiz slots")
 
     @property
     def is_random(self) -> bool:

@@ -46,6 +46,7 @@ class Attempt(models.Model):
 
     class Meta:
         verbose_name = _("quiz attempt")
+        verbose_name_plural = _("quiz attempts")
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "quiz_key", "number"], name="one_attempt_number_per_quiz"
