@@ -3,7 +3,29 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
+
+
+class NotFinite(ValueError):
+    """A number Python reads but the bank cannot use: nan, inf, or past 1.8e308 (read as inf)."""
+
+
+def read_number(text: str | None, default: float | None = None) -> float:
+    """A number as a question file writes it; `default` for an empty one, when given.
+
+    Raises ValueError saying why (to follow the value in a message): float() also reads
+    "nan" and "inf", which no answer can be graded against, no decimal field stores and
+    PostgreSQL refuses in JSON, so they are refused here, where both readers read numbers."""
+    if (text is None or not text.strip()) and default is not None:
+        return default
+    try:
+        value = float(text or "")
+    except ValueError:
+        raise ValueError("is not a number") from None
+    if not math.isfinite(value):
+        raise NotFinite("is not a finite number")
+    return value
 
 
 @dataclass
@@ -46,3 +68,7 @@ class ParsedQuestion:
     images: list[EmbeddedImage] = field(default_factory=list)
     skipped_files: list[str] = field(default_factory=list)  # "notes.pdf", with where it was
     file_problems: list[str] = field(default_factory=list)  # files that refuse the import
+    # Values that refuse the import (a number that is not one), found while reading; with
+    # `unreadable`, the question itself could not be read and nothing else of it is checked.
+    problems: list[str] = field(default_factory=list)
+    unreadable: bool = False

@@ -19,7 +19,7 @@ import re
 
 from cms.sanitize import markdown_to_html, plain_text, sanitize_html
 from quizzes.files import replace_image_embeds
-from quizzes.formats import ParsedQuestion
+from quizzes.formats import NotFinite, ParsedQuestion, read_number
 from quizzes.grading import MATCHING, MULTIPLE, NUMERICAL, SHORT_ANSWER, SINGLE, TRUE_FALSE
 
 ESCAPABLE = "~=#{}:\\"
@@ -37,12 +37,40 @@ class GiftError(ValueError):
         self.line = line
 
 
-def decode(raw: bytes) -> str:
-    """UTF-8 (with or without BOM), else Windows-1252: Moodle writes both."""
+def decode(raw: bytes) -> tuple[str, list[GiftError]]:
+    """The file's text, UTF-8 (with or without BOM), else Windows-1252: Moodle writes both.
+
+    With it, a problem for each line holding a byte neither encoding reads; the byte becomes
+    U+FFFD so the rest of the file is still read and checked in the same pass. A NUL byte
+    means the file is not text at all (UTF-16, or binary), and PostgreSQL refuses NUL in
+    text: GiftError, and nothing is read."""
+    position = raw.find(b"\x00")
+    if position != -1:
+        raise GiftError(
+            "not a text file (it holds NUL bytes); save it as UTF-8 text",
+            raw.count(b"\n", 0, position) + 1,
+        )
     try:
-        return raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig"), []
     except UnicodeDecodeError:
-        return raw.decode("cp1252")
+        pass
+    pieces, problems, start, line = [], [], 0, 1
+    while True:
+        try:
+            pieces.append(raw[start:].decode("cp1252"))
+            return "".join(pieces), problems
+        except UnicodeDecodeError as exc:
+            byte = start + exc.start
+            pieces += [raw[start:byte].decode("cp1252"), "\ufffd"]
+            line_of_byte = line + raw.count(b"\n", start, byte)
+            if not problems or problems[-1].line != line_of_byte:
+                problems.append(
+                    GiftError(
+                        f"not text in UTF-8 or Windows-1252 (byte {byte}): save the file as UTF-8",
+                        line_of_byte,
+                    )
+                )
+            start, line = byte + 1, line_of_byte
 
 
 def unescape(text: str) -> str:
@@ -214,11 +242,16 @@ def _numerical(body: str, line: int) -> list[dict]:
         value, feedback = _answer_text(raw)
         try:
             if ".." in value:
-                low, high = (float(v) for v in value.split("..", 1))
-                target, tolerance = (low + high) / 2, (high - low) / 2
+                low, high = (read_number(v) for v in value.split("..", 1))
+                tolerance = (high - low) / 2
+                target = low + tolerance  # not (low + high) / 2, which overflows near 1e308
             else:
                 number, _colon, margin = value.partition(":")
-                target, tolerance = float(number), float(margin or 0)
+                target, tolerance = read_number(number), read_number(margin, default=0.0)
+        except NotFinite as exc:
+            raise GiftError(
+                f"{value!r} holds a number that is not finite (nan, inf, or past 1e308)", line
+            ) from exc
         except ValueError as exc:
             raise GiftError(
                 f"{value!r} is not a number, a number:tolerance or a min..max", line
@@ -237,7 +270,8 @@ def _numerical(body: str, line: int) -> list[dict]:
 
 
 def parse(text: str) -> list[ParsedQuestion]:
-    """Every question of a GIFT file; raises GiftError with the line for a malformed one."""
+    """Every question of a GIFT file. A malformed one is returned `unreadable`, with its
+    problem (and its line), so the rest of the file is still read and checked."""
     questions, category = [], ""
     for line, block, comments in _blocks(text):
         stripped = block.strip()
@@ -245,59 +279,74 @@ def parse(text: str) -> list[ParsedQuestion]:
             category = stripped[len("$CATEGORY:") :].strip()
             category = re.sub(r"^\$(course|module|system|cat\d*)\$/", "", category)
             continue
-        meta = [m for comment in comments for m in META.findall(comment)]
-        name = ""
-        title = TITLE.match(stripped)
-        if title:
-            name = unescape(title[1]).strip()
-            stripped = stripped[title.end() :].lstrip()
-        text_format = "moodle"
-        fmt = FORMAT.match(stripped)
-        if fmt:
-            text_format = fmt[1].lower()
-            stripped = stripped[fmt.end() :].lstrip()
-        opening = find_unescaped(stripped, "{")
-        if opening == -1:
+        try:
+            questions.append(_question(line, stripped, comments, category))
+        except GiftError as exc:
             questions.append(
                 ParsedQuestion(
                     line,
-                    "description",
-                    name,
-                    _text(stripped, text_format),
-                    unsupported="description",
+                    "",
+                    f"Question at line {line}",
+                    "",
+                    category=category,
+                    problems=[str(exc)],
+                    unreadable=True,
                 )
             )
-            continue
-        closing = find_unescaped(stripped, "}", opening)
-        if closing == -1:
-            raise GiftError("an answer block opened with { is never closed with }", line)
-        before, body, after = (
-            stripped[:opening],
-            stripped[opening + 1 : closing],
-            stripped[closing + 1 :],
-        )
-        if find_unescaped(after, "{") != -1:
-            raise GiftError("only one answer block per question (use Moodle XML for cloze)", line)
-        qtype, choices, options, general = parse_answers(body, line)
-        missing_word = bool(after.strip())
-        stem_raw = before + (" _____ " + after if missing_word else "")
-        stem = _text(stem_raw, text_format)
-        question = ParsedQuestion(
-            line=line,
-            qtype=qtype,
-            name=name or plain_stem(stem)[:80] or f"Question at line {line}",
-            stem=stem,
-            choices=choices,
-            general_feedback=_text(general, text_format) if general else "",
-            options=options,
-            category=category,
-            tags=[value.strip() for kind, value in meta if kind == "tag"],
-            idnumber=next((value.strip() for kind, value in meta if kind == "id"), ""),
-        )
-        if qtype == "essay":
-            question.unsupported = "essay"
-        questions.append(question)
     return questions
+
+
+def _question(line: int, stripped: str, comments: list[str], category: str) -> ParsedQuestion:
+    """One question block; raises GiftError for a malformed one."""
+    meta = [m for comment in comments for m in META.findall(comment)]
+    name = ""
+    title = TITLE.match(stripped)
+    if title:
+        name = unescape(title[1]).strip()
+        stripped = stripped[title.end() :].lstrip()
+    text_format = "moodle"
+    fmt = FORMAT.match(stripped)
+    if fmt:
+        text_format = fmt[1].lower()
+        stripped = stripped[fmt.end() :].lstrip()
+    opening = find_unescaped(stripped, "{")
+    if opening == -1:
+        return ParsedQuestion(
+            line,
+            "description",
+            name,
+            _text(stripped, text_format),
+            unsupported="description",
+        )
+    closing = find_unescaped(stripped, "}", opening)
+    if closing == -1:
+        raise GiftError("an answer block opened with { is never closed with }", line)
+    before, body, after = (
+        stripped[:opening],
+        stripped[opening + 1 : closing],
+        stripped[closing + 1 :],
+    )
+    if find_unescaped(after, "{") != -1:
+        raise GiftError("only one answer block per question (use Moodle XML for cloze)", line)
+    qtype, choices, options, general = parse_answers(body, line)
+    missing_word = bool(after.strip())
+    stem_raw = before + (" _____ " + after if missing_word else "")
+    stem = _text(stem_raw, text_format)
+    question = ParsedQuestion(
+        line=line,
+        qtype=qtype,
+        name=name or plain_stem(stem)[:80] or f"Question at line {line}",
+        stem=stem,
+        choices=choices,
+        general_feedback=_text(general, text_format) if general else "",
+        options=options,
+        category=category,
+        tags=[value.strip() for kind, value in meta if kind == "tag"],
+        idnumber=next((value.strip() for kind, value in meta if kind == "id"), ""),
+    )
+    if qtype == "essay":
+        question.unsupported = "essay"
+    return question
 
 
 def plain_stem(html: str) -> str:

@@ -33,7 +33,7 @@ from defusedxml import DefusedXmlException
 
 from cms.sanitize import markdown_to_html, plain_text, sanitize_html
 from quizzes import cloze, files
-from quizzes.formats import EmbeddedImage, ParsedQuestion
+from quizzes.formats import EmbeddedImage, ParsedQuestion, read_number
 from quizzes.grading import (
     CLOZE,
     MATCHING,
@@ -55,6 +55,10 @@ TYPE_NAMES = {
     "cloze": CLOZE,
 }
 PLUGINFILE = "@@PLUGINFILE@@"
+# The encoding an XML declaration names: <?xml version="1.0" encoding="klingon"?>.
+DECLARED_ENCODING = re.compile(
+    rb"""(?:\xef\xbb\xbf)?\s*<\?xml\b[^>]*?\bencoding\s*=\s*["']([^"']*)"""
+)
 # An href or src pointing into a text's files: a link to a file not kept would lead nowhere.
 PLUGINFILE_LINK = re.compile(r"""\s+(?:href|src)\s*=\s*(["'])@@PLUGINFILE@@/.*?\1""", re.IGNORECASE)
 
@@ -161,27 +165,29 @@ def _rich(element, parsed: ParsedQuestion, where: str, shows_images: bool = Fals
     return html
 
 
-def _fraction(value: str | None, place: str) -> float:
+def _number(text: str | None, what: str, parsed: ParsedQuestion, default: float) -> float:
+    """A number of the question (`default` when absent). One that is not a number is a
+    problem of the question, named by its element; `default` stands in for it, so the rest
+    of the question and of the file is still read and checked in the same pass."""
     try:
-        return float(value or 0) / 100
+        return read_number(text, default)
     except ValueError as exc:
-        raise MoodleXmlError(f"fraction {value!r} is not a number", place) from exc
+        parsed.problems.append(f"{what} {text.strip()!r} {exc}")
+        return default
 
 
-def _answers(question, place, parsed) -> list[dict]:
+def _answers(question, parsed) -> list[dict]:
     answers = []
     for number, answer in enumerate(question.findall("answer"), start=1):
         feedback = _rich(answer.find("feedback"), parsed, f"feedback of answer {number}")
         entry = {
             "text": _text(answer),
-            "fraction": _fraction(answer.get("fraction"), place),
+            "fraction": _number(answer.get("fraction"), "fraction", parsed, 0) / 100,
             "feedback": feedback,
         }
         if answer.find("tolerance") is not None:
-            try:
-                entry["tolerance"] = abs(float(_text(answer, "tolerance", "0")))
-            except ValueError as exc:
-                raise MoodleXmlError("tolerance is not a number", place) from exc
+            tolerance = _text(answer, "tolerance")
+            entry["tolerance"] = abs(_number(tolerance, "tolerance", parsed, 0))
         answers.append(entry)
     return answers
 
@@ -203,6 +209,17 @@ def parse(raw: bytes) -> list[ParsedQuestion]:
             f"not well-formed XML ({exc.msg if hasattr(exc, 'msg') else exc})",
             f"line {line}, column {column}",
         ) from exc
+    except (LookupError, ValueError) as exc:
+        # expat reads UTF-8, UTF-16 and single-byte codecs: a name Python does not know is a
+        # LookupError, a multi-byte codec (Shift JIS, UTF-7) a ValueError.
+        declared = DECLARED_ENCODING.match(raw)
+        reason = (
+            f"its XML declaration names the encoding "
+            f"{declared[1].decode('ascii', 'replace')!r}, which cannot be read here"
+            if declared
+            else str(exc)
+        )
+        raise MoodleXmlError(f"cannot be read: {reason}; save the file as UTF-8", "line 1") from exc
     if root.tag != "quiz":
         raise MoodleXmlError(f"the root element is <{root.tag}>, not <quiz>", "line 1")
     questions: list[ParsedQuestion] = []
@@ -224,81 +241,86 @@ def parse(raw: bytes) -> list[ParsedQuestion]:
             tags=[_text(tag) for tag in element.findall("tags/tag") if _text(tag)],
             idnumber=(element.findtext("idnumber") or "").strip(),
         )
-        stem = parsed.stem = _rich(element.find("questiontext"), parsed, "question text", True)
-        parsed.general_feedback = _rich(
-            element.find("generalfeedback"), parsed, "general feedback", True
-        )
         try:
-            parsed.points = float(element.findtext("defaultgrade") or 1)
-            penalty = element.findtext("penalty")
-            parsed.penalty = float(penalty) if penalty not in (None, "") else None
-        except ValueError as exc:
-            raise MoodleXmlError("defaultgrade or penalty is not a number", place) from exc
-        if kind not in TYPE_NAMES:
-            parsed.unsupported = kind or "no type"
-            questions.append(parsed)
-            continue
-        if kind == "multichoice":
-            single = (element.findtext("single") or "true").strip().lower() in ("true", "1")
-            parsed.qtype = SINGLE if single else MULTIPLE
-            parsed.choices = _answers(element, place, parsed)
-            parsed.options["shuffle"] = (
-                element.findtext("shuffleanswers") or "1"
-            ).strip().lower() in ("1", "true")
-        elif kind == "truefalse":
-            answers = _answers(element, place, parsed)
-            by_text = {a["text"].lower(): a for a in answers}
-            true, false = by_text.get("true"), by_text.get("false")
-            if true is None or false is None:
-                raise MoodleXmlError(
-                    "a true/false question needs a 'true' and a 'false' answer", place
-                )
-            parsed.options = {
-                "correct": true["fraction"] >= 1,
-                "feedback_true": true["feedback"],
-                "feedback_false": false["feedback"],
-            }
-        elif kind == "shortanswer":
-            parsed.choices = _answers(element, place, parsed)
-            parsed.options["case_sensitive"] = (element.findtext("usecase") or "0").strip() == "1"
-        elif kind == "numerical":
-            parsed.choices = _answers(element, place, parsed)
-            units = [
-                {
-                    "unit": (unit.findtext("unit_name") or "").strip(),
-                    "multiplier": float(unit.findtext("multiplier") or 1),
-                }
-                for unit in element.findall("units/unit")
-            ]
-            if units:
-                parsed.options["units"] = units
-                parsed.options["unit_penalty"] = float(element.findtext("unitpenalty") or 0)
-        elif kind == "matching":
-            for position, sub in enumerate(element.findall("subquestion"), start=1):
-                prompt = _rich(sub, parsed, f"matching item {position}")
-                parsed.choices.append(
-                    {
-                        "prompt": plain_text(prompt, multiline=False),
-                        "text": _text(sub, "answer/text"),
-                        "fraction": 0,
-                    }
-                )
-        elif kind == "ordering":
-            parsed.choices = [
-                {"text": a["text"], "fraction": 0, "feedback": ""}
-                for a in _answers(element, place, parsed)
-            ]
-            grading = (element.findtext("gradingtype") or "ABSOLUTE_POSITION").strip().upper()
-            parsed.options["ordering_grading"] = (
-                "all_or_nothing" if grading == "ALL_OR_NOTHING" else "absolute"
-            )
-        elif kind == "cloze":
-            try:
-                cloze.parse(stem)
-            except cloze.ClozeError as exc:
-                raise MoodleXmlError(str(exc), place) from exc
+            _read_question(element, kind, place, parsed)
+        except MoodleXmlError as exc:
+            parsed.problems.append(str(exc))
+            parsed.unreadable = True
         questions.append(parsed)
     return questions
+
+
+def _read_question(element, kind: str, place: str, parsed: ParsedQuestion) -> None:
+    """The question's content into `parsed`; raises MoodleXmlError for content that makes no
+    sense (its values that are not numbers join parsed.problems)."""
+    stem = parsed.stem = _rich(element.find("questiontext"), parsed, "question text", True)
+    parsed.general_feedback = _rich(
+        element.find("generalfeedback"), parsed, "general feedback", True
+    )
+    parsed.points = _number(element.findtext("defaultgrade"), "defaultgrade", parsed, 1)
+    penalty = element.findtext("penalty")
+    if penalty is not None and penalty.strip():
+        parsed.penalty = _number(penalty, "penalty", parsed, 0)
+    if kind not in TYPE_NAMES:
+        parsed.unsupported = kind or "no type"
+        return
+    if kind == "multichoice":
+        single = (element.findtext("single") or "true").strip().lower() in ("true", "1")
+        parsed.qtype = SINGLE if single else MULTIPLE
+        parsed.choices = _answers(element, parsed)
+        shuffle = (element.findtext("shuffleanswers") or "1").strip().lower()
+        parsed.options["shuffle"] = shuffle in ("1", "true")
+    elif kind == "truefalse":
+        answers = _answers(element, parsed)
+        by_text = {a["text"].lower(): a for a in answers}
+        true, false = by_text.get("true"), by_text.get("false")
+        if true is None or false is None:
+            raise MoodleXmlError("a true/false question needs a 'true' and a 'false' answer", place)
+        parsed.options = {
+            "correct": true["fraction"] >= 1,
+            "feedback_true": true["feedback"],
+            "feedback_false": false["feedback"],
+        }
+    elif kind == "shortanswer":
+        parsed.choices = _answers(element, parsed)
+        parsed.options["case_sensitive"] = (element.findtext("usecase") or "0").strip() == "1"
+    elif kind == "numerical":
+        parsed.choices = _answers(element, parsed)
+        units = [
+            {
+                "unit": (unit.findtext("unit_name") or "").strip(),
+                "multiplier": _number(unit.findtext("multiplier"), "multiplier", parsed, 1),
+            }
+            for unit in element.findall("units/unit")
+        ]
+        if units:
+            parsed.options["units"] = units
+            parsed.options["unit_penalty"] = _number(
+                element.findtext("unitpenalty"), "unitpenalty", parsed, 0
+            )
+    elif kind == "matching":
+        for position, sub in enumerate(element.findall("subquestion"), start=1):
+            prompt = _rich(sub, parsed, f"matching item {position}")
+            parsed.choices.append(
+                {
+                    "prompt": plain_text(prompt, multiline=False),
+                    "text": _text(sub, "answer/text"),
+                    "fraction": 0,
+                }
+            )
+    elif kind == "ordering":
+        parsed.choices = [
+            {"text": a["text"], "fraction": 0, "feedback": ""} for a in _answers(element, parsed)
+        ]
+        grading = (element.findtext("gradingtype") or "ABSOLUTE_POSITION").strip().upper()
+        parsed.options["ordering_grading"] = (
+            "all_or_nothing" if grading == "ALL_OR_NOTHING" else "absolute"
+        )
+    elif kind == "cloze":
+        try:
+            cloze.parse(stem)
+        except cloze.ClozeError as exc:
+            raise MoodleXmlError(str(exc), place) from exc
 
 
 # --- writing ---------------------------------------------------------------------------------

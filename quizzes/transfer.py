@@ -2,12 +2,9 @@
 (import_questions, export_questions) and the admin views (quizzes/admin_views.py), so the
 admin reads, checks, writes and exports exactly as the commands do.
 
-Built on `importer.read_questions` and `services.save_plan`. Two guards sit here until the
-importer has them: a file that is not text, or that holds a value the parsers do not expect
-(an unknown XML encoding, a unit multiplier that is not a number), is refused as a problem
-rather than a crash; and every question and choice is checked against its model's field rules
-(digits, the fraction range, NUL characters PostgreSQL refuses) before anything is written,
-so that a value past a field's limits is reported with its place instead of failing the save.
+Built on `importer.read_questions`, which refuses whatever a file holds that the bank cannot
+take (with its place, every problem in one pass), and `services.save_plan`. This module only
+reads several files (or an upload) as one plan, writes it, sums it up and exports.
 """
 
 from __future__ import annotations
@@ -16,24 +13,20 @@ import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from decimal import InvalidOperation
 from pathlib import Path
 
-from django.core.exceptions import ValidationError
-from django.core.validators import ProhibitNullCharactersValidator
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext_lazy
 
-from cms.imports import ImportProblems, Outcomes, Problems, display_path
+from cms.imports import ImportProblems, Outcomes, Problems
 from cms.transactions import atomic_or_dry_run
 from quizzes import files, gift, moodle_xml
-from quizzes.importer import FORMATS, MAX_FILE_BYTES, ImportPlan, read_questions
+from quizzes.importer import ImportPlan, read_questions
 from quizzes.models import Question, QuestionCategory
 from quizzes.services import export_entries, save_plan
 from quizzes.tags import TagBook
 
 KIND = "questions"  # the outcome lines: "questions created: 4"
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # the admin's limit; the importer allows 20 MB from disk
-NO_NUL = ProhibitNullCharactersValidator()
 
 
 # --- reading -----------------------------------------------------------------------------------
@@ -81,106 +74,11 @@ def unknown_indicators(codes: str) -> list[str]:
 
 def _read_one(path: Path, indicators, skip_unsupported, problems: Problems) -> ImportPlan | None:
     """One file's plan, or None with its problems added."""
-    file_problems = problems.at(file=display_path(path))
-    if FORMATS.get(path.suffix.lower()) == "gift" and _nul_problem(path, file_problems):
-        return None
     try:
-        plan = read_questions(path, indicators, skip_unsupported)
+        return read_questions(path, indicators, skip_unsupported)
     except ImportProblems as exc:
         problems.extend(exc.problems)
         return None
-    except UnicodeDecodeError as exc:
-        line = exc.object[: exc.start].count(b"\n") + 1
-        file_problems.add(
-            gettext("not text in UTF-8 or Windows-1252 (byte %(byte)s): save the file as UTF-8")
-            % {"byte": exc.start},
-            line=line,
-        )
-        return None
-    except LookupError as exc:  # an XML declaration naming an encoding nobody knows
-        file_problems.add(gettext("cannot be read: %(reason)s") % {"reason": exc})
-        return None
-    except InvalidOperation:  # "nan" where a number belongs: Decimal refuses to compare it
-        file_problems.add(gettext("holds a number that is not a number (NaN)"))
-        return None
-    except ValueError as exc:  # a value the parsers did not expect
-        file_problems.add(
-            gettext("holds a value the format does not allow (%(reason)s)") % {"reason": exc}
-        )
-        return None
-    found = len(problems)
-    _check_fields(plan, file_problems)
-    return None if len(problems) > found else plan
-
-
-def _nul_problem(path: Path, problems: Problems) -> bool:
-    """A GIFT file with NUL bytes is binary or UTF-16, not text the bank can store
-    (PostgreSQL refuses NUL in text); the importer would read it as Windows-1252."""
-    if not path.is_file() or path.stat().st_size > MAX_FILE_BYTES:
-        return False  # the importer says why
-    raw = path.read_bytes()
-    position = raw.find(b"\x00")
-    if position == -1:
-        return False
-    problems.add(
-        gettext("not a text file (it holds NUL bytes); save it as UTF-8 text"),
-        line=raw[:position].count(b"\n") + 1,
-    )
-    return True
-
-
-def _check_fields(plan: ImportPlan, problems: Problems) -> None:
-    """The field rules of the models (digits, the fraction range, NUL characters) on every
-    question and choice, with the question's place. save_plan runs the question's full_clean
-    only when it writes, and never the choices'."""
-    for item in plan.questions:
-        place = {"line": item.line} if isinstance(item.line, int) else {"element": item.line}
-        try:
-            item.question.full_clean(
-                exclude=["category"], validate_unique=False, validate_constraints=False
-            )
-        except ValidationError as exc:
-            _add_errors(exc, problems, place)
-        for choice in item.choices:
-            try:
-                # text and feedback may be blank in a Moodle file (an image-only answer).
-                choice.clean_fields(exclude=["question", "text", "feedback", "sort_order"])
-            except ValidationError as exc:
-                _add_errors(
-                    exc,
-                    problems,
-                    place,
-                    prefix=gettext("choice %(text)r") % {"text": choice.text[:40]},
-                )
-        question = item.question
-        texts = [item.category, question.name, question.stem, question.general_feedback]
-        texts += [text for c in item.choices for text in (c.text, c.prompt, c.feedback)]
-        texts += [question.idnumber, *_strings(question.options)]
-        for text in texts:
-            try:
-                NO_NUL(text)
-            except ValidationError as exc:
-                _add_errors(exc, problems, place)
-                break
-
-
-def _add_errors(exc: ValidationError, problems: Problems, place: dict, prefix: str = "") -> None:
-    errors = exc.message_dict if hasattr(exc, "error_dict") else {"": exc.messages}
-    for name, messages in errors.items():
-        for message in messages:
-            label = ", ".join(part for part in (prefix, name) if part)
-            problems.add(f"{label}: {message}" if label else message, **place)
-
-
-def _strings(value) -> Iterable[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, dict):
-        for item in value.values():
-            yield from _strings(item)
-    elif isinstance(value, list):
-        for item in value:
-            yield from _strings(item)
 
 
 # --- writing and summing up ------------------------------------------------------------------

@@ -189,9 +189,10 @@ def test_a_check_of_a_file_with_images_keeps_neither_rows_nor_files(importer, se
             b"<text>Q</text></questiontext><defaultgrade>1e9</defaultgrade>"
             b'<answer fraction="100"><text>a</text></answer></question></quiz>',
             None,
-            "question 1 (shortanswer): default_points: Ensure that there are no more than 6",
+            "question 1 (shortanswer): default grade 1000000000 is out of range: the bank keeps "
+            "-9999.99 to 9999.99",
         ),
-        ("range.gift", b"::Q::How far? {#1..1e400}", None, "line 1: choice 'inf', tolerance"),
+        ("range.gift", b"::Q::How far? {#1..1e400}", None, "line 1: '1..1e400' holds a number"),
         (
             "units.xml",
             b'<quiz><question type="numerical"><name><text>N</text></name><questiontext>'
@@ -199,7 +200,7 @@ def test_a_check_of_a_file_with_images_keeps_neither_rows_nor_files(importer, se
             b"<units><unit><unit_name>m</unit_name><multiplier>abc</multiplier></unit></units>"
             b"</question></quiz>",
             None,
-            "holds a value the format does not allow",
+            "question 1 (numerical): multiplier 'abc' is not a number",
         ),
     ],
 )
