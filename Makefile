@@ -48,6 +48,7 @@ bench: $(STAMP)
 	$(PY) -m bench.search --size 10000
 	$(PY) -m bench.cohort
 	$(PY) -m bench.mastery
+	$(PY) -m bench.quiz
 
 messages: $(STAMP)
 	$(PY) manage.py makemessages --locale fr --ignore ".venv/*" --ignore "var/*"
