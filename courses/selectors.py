@@ -667,12 +667,13 @@ def sort_rows(rows, sort: str):
 
 
 def learner_detail(cohort: Cohort, user) -> dict:
-    """A cohort member's lessons (done or not, when) and exercise answers, for their trainer."""
+    """A cohort member's items (lessons and quizzes: done or not, when) and exercise answers,
+    for their trainer."""
     course_keys = list(dict.fromkeys(cohort.assignments.values_list("course_key", flat=True)))
     requirements = list(
         Requirement.objects.filter(course_key__in=course_keys).order_by("course_key", "order")
     )
-    lessons = pages_by_key(LessonPage, [r.item_key for r in requirements])
+    lessons = pages_by_key(Page, [r.item_key for r in requirements])
     modules = pages_by_key(ModulePage, [r.module_key for r in requirements])
     courses = pages_by_key(CoursePage, course_keys)
     completions = dict(
@@ -691,7 +692,11 @@ def learner_detail(cohort: Cohort, user) -> dict:
         for requirement in (r for r in requirements if r.course_key == course_key):
             lesson = lessons.get(requirement.item_key)
             prompts = []
-            if lesson is not None and requirement.item_key in answers:
+            if (
+                lesson is not None
+                and requirement.kind == Requirement.Kind.LESSON
+                and requirement.item_key in answers
+            ):
                 for prompt_key, prompt in lesson.specific_deferred.exercise_prompts():
                     answer = answers[requirement.item_key].get(prompt_key)
                     if answer is not None and answer.text.strip():

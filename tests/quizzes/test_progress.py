@@ -212,3 +212,16 @@ def test_two_tabs_submitting_at_once_give_one_graded_attempt(quiz_tree, learner)
     attempt.refresh_from_db()
     assert attempt.percent == 100.0
     assert Evidence.objects.filter(user=learner).count() == 3  # graded once
+
+
+def test_the_trainer_sees_the_quiz_among_a_learners_items(quiz_tree, learner, client):
+    trainer = TrainerFactory()
+    cohort = create_cohort(trainer, "Lakeside")
+    add_member(cohort, learner)
+    assign(cohort, quiz_tree["course"], None, date.today() + timedelta(days=7))
+    take(learner, quiz_tree["quiz"], right_response)
+    client.force_login(trainer)
+    html = client.get(reverse("cohort_learner", args=[cohort.pk, learner.pk])).content.decode()
+    assert quiz_tree["quiz"].title in html and '<span class="badge">Quiz</span>' in html
+    matrix = client.get(reverse("cohort_detail", args=[cohort.pk])).content.decode()
+    assert reverse("cohort_indicators", args=[cohort.pk]) in matrix
