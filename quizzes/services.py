@@ -126,8 +126,19 @@ def _versions(questions) -> dict[int, QuestionVersion]:
                     digest=digest,
                 )
             )
-    for version in QuestionVersion.objects.bulk_create(new):
-        found[version.question_id] = version
+    if new:
+        # Learners starting at once may all find a question changed and make its next
+        # version: the first insert wins, the others are skipped and read the winner's.
+        QuestionVersion.objects.bulk_create(new, ignore_conflicts=True)
+        made = QuestionVersion.objects.filter(
+            question_id__in=[v.question_id for v in new], digest__in=[v.digest for v in new]
+        ).order_by("number")
+        for version in made:
+            if version.digest == snapshots[version.question_id][1]:
+                found[version.question_id] = version
+        for question in questions:  # edited again meanwhile: its own current version
+            if question.pk not in found:
+                found[question.pk] = question.current_version()
     return found
 
 
@@ -223,10 +234,15 @@ def start_attempt(user, quiz: QuizPage, now=None) -> Attempt:
     try:
         with transaction.atomic():
             return _create_attempt(user, questions, quiz=quiz, rng=rng, now=now)
-    except IntegrityError:  # another tab started it a moment ago
-        return Attempt.objects.get(
+    except IntegrityError:  # another tab started it (or took its number) a moment ago
+        existing = Attempt.objects.filter(
             user=user, quiz_key=quiz.translation_key, state=Attempt.State.IN_PROGRESS
-        )
+        ).first()
+        if existing is None:
+            raise QuizActionRefused(
+                _("Another attempt was being saved at the same moment: please start again.")
+            ) from None
+        return existing
 
 
 def _locked(attempt_id, user) -> Attempt:

@@ -225,3 +225,38 @@ def test_the_trainer_sees_the_quiz_among_a_learners_items(quiz_tree, learner, cl
     assert quiz_tree["quiz"].title in html and '<span class="badge">Quiz</span>' in html
     matrix = client.get(reverse("cohort_detail", args=[cohort.pk])).content.decode()
     assert reverse("cohort_indicators", args=[cohort.pk]) in matrix
+
+
+@pytest.mark.django_db(transaction=True)
+def test_learners_starting_at_once_share_the_new_question_versions(quiz_tree, learner):
+    """Real concurrent starts on PostgreSQL when no version of the questions exists yet:
+    every start succeeds and each question has one version."""
+    if connection.vendor != "postgresql":
+        pytest.skip("concurrent inserts need PostgreSQL (SQLite serialises writers)")
+    from courses.services import enrol
+    from quizzes.models import QuestionVersion
+
+    learners = [learner] + [LearnerFactory() for _n in range(5)]
+    for other in learners[1:]:
+        enrol(other, quiz_tree["course"])
+    assert not QuestionVersion.objects.exists()
+    barrier = threading.Barrier(len(learners))
+    errors = []
+
+    def start(user):
+        try:
+            barrier.wait()
+            services.start_attempt(user, quiz_tree["quiz"])
+        except Exception as exc:  # noqa: BLE001 (reported below)
+            errors.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=start, args=(user,)) for user in learners]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert not errors
+    assert Attempt.objects.count() == len(learners)
+    assert QuestionVersion.objects.filter(number=1).count() == QuestionVersion.objects.count()
