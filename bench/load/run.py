@@ -79,6 +79,20 @@ def maintenance_connection(database_url: str):
     return psycopg.connect(urlunsplit(parts._replace(path="/postgres")), autocommit=True)
 
 
+# One load run at a time per PostgreSQL server: a second would drop the first's database, and
+# two would share the CPUs anyway. The lock is PostgreSQL's, so it ends with the connection.
+RUN_LOCK = 0x62656E63  # "benc"
+
+
+def take_run_lock(database_url: str):
+    """The connection that holds the run's lock, or an exit when another run holds it."""
+    connection = maintenance_connection(database_url)
+    if not connection.execute("SELECT pg_try_advisory_lock(%s)", [RUN_LOCK]).fetchone()[0]:
+        connection.close()
+        raise SystemExit("Another load run is in progress on this PostgreSQL server: wait for it.")
+    return connection
+
+
 def recreate_database(database_url: str) -> None:
     name = urlsplit(database_url).path.lstrip("/")
     with maintenance_connection(database_url) as connection:
@@ -803,6 +817,7 @@ def main() -> None:
     os.environ.update(env)
     server = None
     created = False
+    lock = take_run_lock(args.database_url)
     try:
         print(f"Database {urlsplit(args.database_url).path.lstrip('/')} (fresh)", flush=True)
         recreate_database(args.database_url)
@@ -891,6 +906,7 @@ def main() -> None:
             connections.close_all()
         if created and not args.keep_db:
             drop_database(args.database_url)
+        lock.close()
         if args.keep_files:
             print(f"Locust and gunicorn files kept in {workdir}")
         else:
