@@ -40,6 +40,20 @@ def quiz_grade(percents: list[float], method: str) -> float | None:
     return max(percents)
 
 
+def grade_of(quiz: QuizPage, attempts) -> float | None:
+    """The quiz grade of these attempts (oldest first), by the quiz's grading method."""
+    percents = [a.percent or 0.0 for a in attempts if not a.is_open]
+    return quiz_grade(percents, quiz.grading_method)
+
+
+def quiz_passed(quiz: QuizPage, user) -> bool:
+    """Whether the learner's finished attempts reach the pass mark (one query)."""
+    finished = Attempt.objects.filter(
+        user=user, quiz_key=quiz.translation_key, state=Attempt.State.FINISHED
+    ).order_by("number")
+    return quiz.passes(grade_of(quiz, finished))
+
+
 def quiz_state(quiz: QuizPage, user) -> dict:
     """What the quiz page shows the reader: their attempts, grade, and whether they may start."""
     attempts = []
@@ -54,14 +68,13 @@ def quiz_state(quiz: QuizPage, user) -> dict:
         enrolled = course is not None and (
             Enrolment.objects.filter(user=user, course_key=course.translation_key).exists()
         )
-    finished = [a for a in attempts if not a.is_open]
-    grade_ = quiz_grade([a.percent or 0.0 for a in finished], quiz.grading_method)
+    grade_ = grade_of(quiz, attempts)
     left = None if not quiz.attempts_allowed else max(0, quiz.attempts_allowed - len(attempts))
     return {
         "attempts": attempts,
         "open_attempt": next((a for a in attempts if a.is_open), None),
         "quiz_grade": grade_,
-        "passed": grade_ is not None and grade_ >= float(quiz.pass_mark),
+        "passed": quiz.passes(grade_),
         "attempts_left": left,
         "enrolled": enrolled,
         "closed_reason": quiz.closed_reason(),

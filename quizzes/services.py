@@ -14,6 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cms.imports import CREATED, UNCHANGED, Outcomes
+from courses.models import Enrolment, ModulePage
+from courses.services import (
+    CourseActionRefused,
+    complete_item,
+    course_of,
+    deferred_sync,
+)
 from quizzes import mastery, responses, selectors
 from quizzes.grading import grade
 from quizzes.models import (
@@ -207,9 +214,6 @@ def start_attempt(user, quiz: QuizPage, now=None) -> Attempt:
     """The learner's open attempt at this quiz, or a new one: its questions, their order and
     its deadline are fixed now, on the server. A second tab, or a double click, gets the same
     attempt (the database allows one open attempt per learner and quiz)."""
-    from courses.models import Enrolment
-    from courses.services import course_of
-
     now = now or timezone.now()
     existing = Attempt.objects.filter(
         user=user, quiz_key=quiz.translation_key, state=Attempt.State.IN_PROGRESS
@@ -358,13 +362,10 @@ def _grade(attempt: Attempt, now, late: bool) -> None:
 
 
 def _complete_if_passed(user, attempt: Attempt) -> bool:
-    from courses.services import CourseActionRefused, complete_item, course_of
-
     quiz = QuizPage.objects.filter(translation_key=attempt.quiz_key).live().first()
     if quiz is None:
         return False
-    state = selectors.quiz_state(quiz, user)
-    if not state["passed"]:
+    if not selectors.quiz_passed(quiz, user):
         return False
     try:
         return complete_item(user, quiz.translation_key, course_of(quiz).translation_key).created
@@ -486,9 +487,6 @@ MODULE_QUIZ_DRAW = 5
 def ensure_module_quizzes(outcomes: Outcomes, modules=None) -> list[QuizPage]:
     """Give each module with a criterion (of the default language) its quiz, once: a module
     that has a quiz keeps it as editors left it."""
-    from courses.models import ModulePage
-    from courses.services import deferred_sync
-
     if modules is None:
         modules = ModulePage.objects.live().filter(
             criterion__isnull=False, locale__language_code=settings.LANGUAGE_CODE

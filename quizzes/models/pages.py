@@ -124,6 +124,10 @@ class QuizPage(ReaderContextMixin, ImportedContentMixin, Page):
             return _("This quiz closed on %(date)s.") % {"date": _when(self.closes_at)}
         return ""
 
+    def passes(self, grade: float | None) -> bool:
+        """Whether a quiz grade (percent) reaches the pass mark."""
+        return grade is not None and grade >= float(self.pass_mark)
+
     def review_options(self, now=None) -> dict[str, bool]:
         """What a finished attempt's review shows now (after closing, that phase's options)."""
         now = now or timezone.now()
