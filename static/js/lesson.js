@@ -38,11 +38,18 @@
         }
       });
     };
-    form.addEventListener("input", function () {
+    var changed = function () {
       dirty = true;
       window.clearTimeout(timer);
       timer = window.setTimeout(save, 1500);
+    };
+    form.addEventListener("input", changed);
+    // Answers typed before this script arrived (a slow connection) count as changes too.
+    var editedAlready = Array.prototype.some.call(form.elements, function (field) {
+      return (field.tagName === "TEXTAREA" || field.tagName === "INPUT") &&
+        field.type !== "hidden" && field.value !== field.defaultValue;
     });
+    if (editedAlready) { changed(); }
     window.addEventListener("pagehide", function () {
       if (dirty && navigator.sendBeacon) { navigator.sendBeacon(form.action, new FormData(form)); }
     });

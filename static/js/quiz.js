@@ -45,8 +45,20 @@
     window.clearTimeout(timer);
     timer = window.setTimeout(save, 800);
   };
+
+  // Answers given before this script arrived (a slow connection) count as changes too.
+  var editedAlready = function () {
+    return Array.prototype.some.call(form.elements, function (field) {
+      if (field.type === "checkbox" || field.type === "radio") { return field.checked !== field.defaultChecked; }
+      if (field.tagName === "SELECT") {
+        return Array.prototype.some.call(field.options, function (o) { return o.selected !== o.defaultSelected; });
+      }
+      return (field.tagName === "TEXTAREA" || field.tagName === "INPUT") && field.value !== field.defaultValue;
+    });
+  };
   form.addEventListener("change", changed);
   form.addEventListener("input", changed);
+  if (editedAlready()) { changed(); }
   form.addEventListener("submit", function () { dirty = false; window.clearTimeout(timer); });
   window.addEventListener("online", save);
   window.addEventListener("pagehide", function () {

@@ -51,6 +51,7 @@ def test_learner_takes_two_lessons_and_the_trainer_sees_it(
     assert page.get_by_text("0% done (0 of 4 lessons)").is_visible()
 
     page.get_by_role("link", name="Lesson 1 of Module IF").click()
+    page.wait_for_url(f"{base}{course_site['modules'][0][1][0].url}")
     # The exercise answer saves itself while the learner types.
     answer = page.get_by_label("What share of households own a smartphone?")
     answer.fill("About 70%, fewer in the northern villages.")
@@ -110,4 +111,29 @@ def test_a_lesson_works_without_javascript(live_server, course_site, browser):
     page.get_by_role("button", name="Mark as done and go to the next lesson").click()
     page.goto(f"{base}/en/learning/")
     assert page.get_by_text("25% done (1 of 4 lessons)").is_visible()
+    context.close()
+
+
+def test_an_answer_typed_before_the_script_arrives_is_saved(live_server, course_site, browser):
+    """On a slow connection the learner may type before lesson.js has loaded: the script
+    notices the edited field when it runs and saves it, instead of waiting for the next key."""
+    from courses import services
+
+    base = live_server.url
+    services.enrol(course_site["learner"], course_site["course"])
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    lesson = course_site["modules"][0][1][0]
+    sign_in(page, base, "amina@example.org", lesson.url)
+    page.route("**/lesson*.js", lambda route: route.abort())
+    page.reload()
+    page.get_by_label("Which spaces offer public Wi-Fi?").fill("The market square.")
+    source = page.locator("script[src*='lesson']").get_attribute("src")
+    page.unroute("**/lesson*.js")
+    page.add_script_tag(url=source)
+    page.get_by_text("Saved at").wait_for()
+    page.reload()
+    assert page.get_by_label("Which spaces offer public Wi-Fi?").input_value() == (
+        "The market square."
+    )
     context.close()

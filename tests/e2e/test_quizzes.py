@@ -102,3 +102,25 @@ def test_the_attempt_works_without_javascript(live_server, quiz_site, browser):
     page.wait_for_url(re.compile(r"/review/$"))
     assert page.get_by_text("Grade: 2 out of 3 (67%)").is_visible()
     context.close()
+
+
+def test_an_answer_given_before_the_script_arrives_is_saved(live_server, quiz_site, browser):
+    """On a slow connection the learner may tick an answer before quiz.js has loaded: the
+    script notices it when it runs and saves it, without waiting for another change."""
+    from quizzes.models import Attempt
+
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    base = live_server.url
+    sign_in(page, base, "amina@example.org", quiz_site["quiz"].url)
+    page.route("**/quiz*.js", lambda route: route.abort())
+    page.get_by_role("button", name="Start the quiz").click()
+    page.wait_for_url(re.compile(r"/learning/attempts/\d+/$"))
+    answer_right(page, 1)
+    source = page.locator("script[src*='quiz']").get_attribute("src")
+    page.unroute("**/quiz*.js")
+    page.add_script_tag(url=source)
+    page.get_by_text("Saved at").wait_for()
+    saved = Attempt.objects.get().questions.filter(saved_at__isnull=False)
+    assert [question.slot for question in saved] == [1]
+    context.close()
