@@ -25,7 +25,9 @@ below is pyBKT's own EM loop over its E-step and M-step, with the likelihood rea
 fork a process pool on every EM iteration, inside a Django worker).
 
 A fit outside BOUNDS is refused and the indicator keeps what it had (the defaults, or an
-earlier fit): see `degenerate`.
+earlier fit): see `degenerate`. A stored fit also re-estimates every learner's mastery of the
+indicator from their whole log (`remeasure`), so the new parameters apply to what each
+learner already answered, not only to their next answer.
 """
 
 from __future__ import annotations
@@ -36,11 +38,12 @@ from array import array
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from quizzes.mastery import Parameters
-from quizzes.models import Evidence, IndicatorParameters
+from quizzes.mastery import Parameters, update
+from quizzes.models import Evidence, IndicatorParameters, Mastery
 from toolkit.models import Indicator
 
 MIN_RESPONSES = 500
@@ -52,6 +55,7 @@ SEED = 0  # the same log always gives the same parameters
 TOLERANCE = 0.005  # pyBKT's: change in total log-likelihood at which EM stops
 MAX_ITERATIONS = 100
 CHUNK = 10_000  # rows read from the database at a time
+REMEASURE_BATCH = 500  # learners re-estimated per transaction
 
 # Plausible ranges, inclusive. Baker, Corbett and Aleven (2008) call a model degenerate when
 # slip or guess exceeds 0.5 (knowing makes a right answer less likely than not); slip above
@@ -91,6 +95,7 @@ class Fitted:
     responses: int
     learners: int
     seconds: float
+    remeasured: int = 0  # learners whose mastery was re-estimated with the fit
 
 
 @dataclass(frozen=True)
@@ -119,6 +124,7 @@ class Report:
                     "responses": item.responses,
                     "learners": item.learners,
                     "seconds": item.seconds,
+                    "remeasured": item.remeasured,
                 }
                 for item in self.fitted
             ],
@@ -135,7 +141,8 @@ class Report:
             lines.append(
                 f"fitted  {item.label}: prior {p.prior:.3f} learn {p.learn:.3f} "
                 f"slip {p.slip:.3f} guess {p.guess:.3f} ({item.responses} responses, "
-                f"{item.learners} learners, {item.seconds:.1f} s)"
+                f"{item.learners} learners, {item.seconds:.1f} s); mastery re-estimated "
+                f"for {item.remeasured} learner(s)"
             )
         lines.extend(f"skipped {item.label}: {item.reason}" for item in self.skipped)
         return lines
@@ -170,11 +177,55 @@ def fit_parameters(indicator_ids: list[int] | None = None) -> Report:
                 "fitted_at": timezone.now(),
             },
         )
+        parameters = Parameters(**values)
+        remeasured = remeasure(indicator_id, parameters)
         seconds = round(time.perf_counter() - started, 2)
         report.fitted.append(
-            Fitted(indicator_id, label, Parameters(**values), log.responses, log.learners, seconds)
+            Fitted(
+                indicator_id,
+                label,
+                parameters,
+                log.responses,
+                log.learners,
+                seconds,
+                remeasured,
+            )
         )
     return report
+
+
+def remeasure(indicator_id: int, params: Parameters) -> int:
+    """Re-estimate every learner's mastery of the indicator by replaying their whole log with
+    `params` (the same update as `services.record_evidence`, from the prior); returns how many
+    learners. A batch of learners at a time, each in a transaction that first locks their
+    mastery rows of this indicator, as a submission does: an answer graded meanwhile waits,
+    then updates the re-estimate, so none is lost."""
+    users = list(
+        Mastery.objects.filter(indicator_id=indicator_id)
+        .order_by("user_id")
+        .values_list("user_id", flat=True)
+    )
+    for start in range(0, len(users), REMEASURE_BATCH):
+        batch = users[start : start + REMEASURE_BATCH]
+        with transaction.atomic():
+            rows = list(
+                Mastery.objects.select_for_update()
+                .filter(indicator_id=indicator_id, user_id__in=batch)
+                .order_by("pk")
+            )
+            known = {row.user_id: params.prior for row in rows}
+            log = (
+                Evidence.objects.filter(indicator_id=indicator_id, user_id__in=batch)
+                .order_by("user_id", "created_at", "pk")
+                .values_list("user_id", "fraction")
+            )
+            for user_id, fraction in log.iterator(chunk_size=CHUNK):
+                if user_id in known:
+                    known[user_id] = update(known[user_id], fraction, params)
+            for row in rows:
+                row.known = known[row.user_id]
+            Mastery.objects.bulk_update(rows, ["known"], batch_size=REMEASURE_BATCH)
+    return len(users)
 
 
 def fit_indicator(

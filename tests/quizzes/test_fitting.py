@@ -12,8 +12,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from quizzes import fitting
-from quizzes.mastery import Parameters
-from quizzes.models import Evidence, IndicatorParameters
+from quizzes.mastery import Parameters, trace
+from quizzes.models import Evidence, IndicatorParameters, Mastery
 from quizzes.tasks import fit_mastery_parameters
 from tests.cms.factories import UserFactory
 from toolkit.models import Indicator
@@ -60,7 +60,11 @@ def simulate(indicator, learners, responses, truth=TRUTH, seed=1, users=None):
 
 def test_the_fit_recovers_the_parameters_that_generated_the_log(indicators):
     indicator = indicators[0]
-    simulate(indicator, learners=300, responses=10)
+    users = simulate(indicator, learners=300, responses=10)
+    # Their mastery as the defaults left it (a stand-in value: the fit replaces it).
+    Mastery.objects.bulk_create(
+        Mastery(user=user, indicator=indicator, known=0.5, responses=10) for user in users
+    )
 
     result = fit_mastery_parameters.enqueue([indicator.pk])  # the test backend runs it now
 
@@ -72,6 +76,40 @@ def test_the_fit_recovers_the_parameters_that_generated_the_log(indicators):
     assert fitted["indicator"] == indicator.pk
     assert fitted["slip"] == pytest.approx(stored.slip)
     assert result.return_value["skipped"] == []
+    # Every learner's mastery is re-estimated from their whole log with the fitted values.
+    assert fitted["remeasured"] == 300
+    fitted_params = stored.as_parameters()
+    for user in users[:20]:
+        log = Evidence.objects.filter(user=user, indicator=indicator).order_by("created_at")
+        expected = trace(log.values_list("fraction", flat=True), fitted_params)
+        got = Mastery.objects.get(user=user, indicator=indicator).known
+        assert got == pytest.approx(expected), user
+
+
+def test_a_refit_re_estimates_mastery_from_the_log_worked_by_hand(indicators):
+    """prior .5, learn .1, slip .1, guess .2; the log: right, then wrong.
+    Right:  P(K|right) = .5 x .9 / (.45 + .5 x .2) = .818182; + learning: .836364
+    Wrong:  P(K|wrong) = .836364 x .1 / (.0836364 + .163636 x .8) = .389831; + learning: .450847
+    Rows are stored wrong first: only their time says which came first."""
+    indicator, other = indicators
+    learner, bystander = UserFactory.create_batch(2)
+    now = timezone.now()
+    Evidence.objects.create(user=learner, indicator=indicator, fraction=0.0, created_at=now)
+    Evidence.objects.create(
+        user=learner, indicator=indicator, fraction=1.0, created_at=now - timedelta(days=1)
+    )
+    Mastery.objects.create(user=learner, indicator=indicator, known=0.3, responses=2)
+    Mastery.objects.create(user=learner, indicator=other, known=0.3, responses=1)
+    Mastery.objects.create(user=bystander, indicator=other, known=0.7, responses=1)
+
+    count = fitting.remeasure(indicator.pk, Parameters(prior=0.5, learn=0.1, slip=0.1, guess=0.2))
+
+    assert count == 1
+    mastery = Mastery.objects.get(user=learner, indicator=indicator)
+    assert mastery.known == pytest.approx(0.450847, abs=1e-6)
+    assert mastery.responses == 2
+    others = Mastery.objects.filter(indicator=other).order_by("user_id")
+    assert [row.known for row in others] == [0.3, 0.7]  # other indicators are left alone
 
 
 @pytest.mark.parametrize(
