@@ -20,7 +20,7 @@ from cms.imports import ImportProblems
 from cms.permissions import role_required, visible_object_or_404
 from cms.roles import TRAINER
 from cms.sanitize import neutralise_formula
-from courses import selectors, services
+from courses import gradebook, selectors, services
 from courses.forms import (
     AddLearnersForm,
     AssignmentForm,
@@ -334,9 +334,14 @@ def column_title(column) -> str:
 @role_required(TRAINER)
 def cohort_export(request, pk):
     """The matrix as CSV, laid out like Moodle's gradebook export: identity columns, one
-    column per module ("Module: <title> (Percentage)"), the course total, the export time."""
+    column per module ("Module: <title> (Percentage)"), the graded items other apps add
+    (`courses.gradebook`: "Quiz: <title> (Percentage)", "-" where there is no grade yet), the
+    course total, the export time."""
     cohort = _cohort(request, pk)
     matrix = selectors.cohort_matrix(cohort, per_page=None)
+    graded = gradebook.grade_columns(
+        [column.key for column in matrix.columns], [row.user.pk for row in matrix.rows]
+    )
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="cohort-{cohort.pk}-grades.csv"'
     response.write("\ufeff")  # spreadsheets read the file as UTF-8
@@ -354,6 +359,7 @@ def cohort_export(request, pk):
                 f"Module: {neutralise_formula(column_title(column))} (Percentage)"
                 for column in matrix.columns
             ],
+            *[neutralise_formula(column.title) for column in graded],
             "Course total (Percentage)",
             "Last downloaded from this course",
         ]
@@ -369,6 +375,10 @@ def cohort_export(request, pk):
                 "",
                 user.email,
                 *[f"{cell.percent:.2f} %" for cell in row.cells],
+                *[
+                    "-" if column.grades.get(user.pk) is None else f"{column.grades[user.pk]:.2f} %"
+                    for column in graded
+                ],
                 f"{row.percent:.2f} %",
                 stamp,
             ]

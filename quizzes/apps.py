@@ -8,7 +8,7 @@ class QuizzesConfig(AppConfig):
 
     def ready(self):
         from cms import entry_points
-        from courses import signals
+        from courses import gradebook, signals
         from courses.models import ModulePage, Requirement
         from quizzes import selectors
         from quizzes.models import QuizPage
@@ -20,4 +20,5 @@ class QuizzesConfig(AppConfig):
         Requirement.item_page_types[("quizzes", "quizpage")] = Requirement.Kind.QUIZ
         signals.connect((QuizPage,))
         QuizPage.context_reader = selectors.quiz_state
+        gradebook.register(selectors.gradebook_columns)
         entry_points.register_route("my_progress", _("My progress"), "quiz_progress")
