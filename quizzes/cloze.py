@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import re
 
+from django.utils.translation import gettext as _
+
+from quizzes.formats import read_number
 from quizzes.grading import MULTIPLE, NUMERICAL, SHORT_ANSWER, SINGLE
 
 TYPES = {
@@ -101,7 +104,7 @@ def _answer(raw: str, number: int, index: int, kind: str) -> dict:
     }
     if kind == NUMERICAL:
         value, _sep, tolerance = answer["text"].partition(":")
-        answer["text"], answer["tolerance"] = value.strip(), float(tolerance or 0)
+        answer["text"], answer["tolerance"] = value.strip(), tolerance.strip()  # read in parse
     return answer
 
 
@@ -114,7 +117,11 @@ def parse(text: str) -> tuple[str, list[dict]]:
         number = len(parts) + 1
         weight, name, body = match[1], match[2], match[3]
         if name not in TYPES:
-            raise ClozeError(f"part {number}: unknown type {name!r}")
+            raise ClozeError(
+                # Translators: %(number)s counts the embedded answers of the text from 1;
+                # %(type)s is the Moodle type name the text writes (SHORTANSWER...), in quotes.
+                _("part %(number)s: unknown type %(type)s") % {"number": number, "type": repr(name)}
+            )
         kind, options = TYPES[name]
         answers = [
             _answer(raw, number, index, kind)
@@ -122,16 +129,40 @@ def parse(text: str) -> tuple[str, list[dict]]:
             if raw.strip()
         ]
         if not answers:
-            raise ClozeError(f"part {number}: no answer")
+            raise ClozeError(_("part %(number)s: no answer") % {"number": number})
         if not any(answer["fraction"] > 0 for answer in answers):
-            raise ClozeError(f"part {number}: no answer gives marks (start one with = or %n%)")
+            raise ClozeError(
+                # Translators: = and %%n%% (shown as %n%) are Moodle syntax, written as they are.
+                _("part %(number)s: no answer gives marks (start one with = or %%n%%)")
+                % {"number": number}
+            )
         if kind == NUMERICAL:
             for answer in answers:
                 try:
                     if answer["text"] != "*":
-                        float(answer["text"])
+                        read_number(answer["text"])
                 except ValueError as exc:
-                    raise ClozeError(f"part {number}: {answer['text']!r} is not a number") from exc
+                    raise ClozeError(
+                        # Translators: %(answer)s is the answer as the text writes it, in quotes.
+                        _("part %(number)s: %(answer)s is not a number")
+                        % {"number": number, "answer": repr(answer["text"])}
+                    ) from exc
+                try:
+                    answer["tolerance"] = read_number(answer["tolerance"], default=0.0)
+                except ValueError as exc:
+                    raise ClozeError(
+                        # Translators: the tolerance follows the answer after a colon (=5:0.5);
+                        # both are quoted as the text writes them.
+                        _(
+                            "part %(number)s: the tolerance %(tolerance)s of %(answer)s "
+                            "is not a number"
+                        )
+                        % {
+                            "number": number,
+                            "tolerance": repr(answer["tolerance"]),
+                            "answer": repr(answer["text"]),
+                        }
+                    ) from exc
         parts.append(
             {
                 "type": kind,
@@ -145,7 +176,8 @@ def parse(text: str) -> tuple[str, list[dict]]:
 
     template = PART.sub(replace, text)
     if not parts:
-        raise ClozeError("no embedded answer ({1:SHORTANSWER:=answer} and the like)")
+        # Translators: {1:SHORTANSWER:=answer} is Moodle syntax, written as it is.
+        raise ClozeError(_("no embedded answer ({1:SHORTANSWER:=answer} and the like)"))
     return template, parts
 
 

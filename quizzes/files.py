@@ -17,10 +17,13 @@ import warnings
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from decimal import Decimal
 from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.files.images import ImageFile
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 from PIL import Image as Pillow
 from wagtail.images import get_image_model
 from wagtail.images.models import AbstractImage
@@ -59,21 +62,40 @@ def _identify(content: bytes) -> tuple[str, int]:
     return found
 
 
-def image_problem(content: bytes) -> str:
-    """Why these bytes cannot be kept as a question image, or "" when they can."""
+def image_problem(content: bytes, name: str) -> str:
+    """Why these bytes cannot be kept as a question image, or "" when they can: a whole
+    sentence naming the image by `name` ("image 'diagram.png' is not a valid image..."), in the
+    current language."""
+    image = repr(name)
     if len(content) > MAX_IMAGE_BYTES:
-        size = len(content) / (1024 * 1024)
-        return f"is {size:.1f} MB; an image may be at most {MAX_IMAGE_BYTES // (1024 * 1024)} MB"
+        size = Decimal(f"{len(content) / (1024 * 1024):.1f}")
+        # Translators: %(image)s is the image's file name, in quotes; MB is megabytes.
+        return _("image %(image)s is %(size)s MB; an image may be at most %(limit)s MB") % {
+            "image": image,
+            "size": number_format(size, 1),
+            "limit": MAX_IMAGE_BYTES // (1024 * 1024),
+        }
     try:
         image_format, pixels = _identify(content)
     except Exception:  # broken bytes make Pillow raise many kinds (OSError, struct.error...)
-        return "is not a valid image (PNG, JPEG, GIF or WebP)"
+        # Translators: %(image)s is the image's file name, in quotes.
+        return _("image %(image)s is not a valid image (PNG, JPEG, GIF or WebP)") % {"image": image}
     if image_format not in IMAGE_FORMATS:
-        return f"is a {image_format} image; only PNG, JPEG, GIF and WebP are kept"
+        # Translators: %(image)s is the image's file name, in quotes; %(format)s the name of
+        # its format (TIFF, BMP...).
+        return _("image %(image)s is a %(format)s image; only PNG, JPEG, GIF and WebP are kept") % {
+            "image": image,
+            "format": image_format,
+        }
     # Wagtail's own limit on uploads: renditions of larger images would exhaust the memory.
     limit = getattr(settings, "WAGTAILIMAGES_MAX_IMAGE_PIXELS", 128_000_000)
     if pixels > limit:
-        return f"has {pixels} pixels; an image may have at most {limit}"
+        # Translators: %(image)s is the image's file name, in quotes.
+        return _("image %(image)s has %(pixels)s pixels; an image may have at most %(limit)s") % {
+            "image": image,
+            "pixels": pixels,
+            "limit": limit,
+        }
     return ""
 
 

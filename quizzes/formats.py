@@ -14,9 +14,11 @@ class NotFinite(ValueError):
 def read_number(text: str | None, default: float | None = None) -> float:
     """A number as a question file writes it; `default` for an empty one, when given.
 
-    Raises ValueError saying why (to follow the value in a message): float() also reads
-    "nan" and "inf", which no answer can be graded against, no decimal field stores and
-    PostgreSQL refuses in JSON, so they are refused here, where both readers read numbers."""
+    Raises ValueError for text that is no number, and its subclass NotFinite for one that is
+    not finite: float() also reads "nan" and "inf", which no answer can be graded against, no
+    decimal field stores and PostgreSQL refuses in JSON, so they are refused here, where both
+    readers read numbers. The readers word the message people see (translated) by the kind
+    raised; the exceptions' own texts are for developers."""
     if (text is None or not text.strip()) and default is not None:
         return default
     try:

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import re
 
+from django.utils.translation import gettext as _
+
 from cms.sanitize import markdown_to_html, plain_text, sanitize_html
 from quizzes.files import replace_image_embeds
 from quizzes.formats import NotFinite, ParsedQuestion, read_number
@@ -47,7 +49,7 @@ def decode(raw: bytes) -> tuple[str, list[GiftError]]:
     position = raw.find(b"\x00")
     if position != -1:
         raise GiftError(
-            "not a text file (it holds NUL bytes); save it as UTF-8 text",
+            _("not a text file (it holds NUL bytes); save it as UTF-8 text"),
             raw.count(b"\n", 0, position) + 1,
         )
     try:
@@ -66,7 +68,13 @@ def decode(raw: bytes) -> tuple[str, list[GiftError]]:
             if not problems or problems[-1].line != line_of_byte:
                 problems.append(
                     GiftError(
-                        f"not text in UTF-8 or Windows-1252 (byte {byte}): save the file as UTF-8",
+                        _(
+                            # Translators: %(byte)s is the position of the byte in the file,
+                            # counted from 0.
+                            "not text in UTF-8 or Windows-1252 (byte %(byte)s): "
+                            "save the file as UTF-8"
+                        )
+                        % {"byte": byte},
                         line_of_byte,
                     )
                 )
@@ -195,7 +203,7 @@ def parse_answers(body: str, line: int) -> tuple[str, list[dict], dict, str]:
     if pieces and not pieces[0][0] and not pieces[0][1].strip():
         pieces = pieces[1:]
     if any(not lead for lead, _text in pieces):
-        raise GiftError("every answer must start with = (right) or ~ (wrong)", line)
+        raise GiftError(_("every answer must start with = (right) or ~ (wrong)"), line)
     choices = []
     is_matching = all(lead == "=" and "->" in text for lead, text in pieces) and len(pieces) > 1
     if is_matching:
@@ -223,7 +231,8 @@ def parse_answers(body: str, line: int) -> tuple[str, list[dict], dict, str]:
     if weighted and sum(c["fraction"] > 0 for c in choices) > 1:
         return MULTIPLE, choices, {}, general
     if not any(c["fraction"] >= 1 for c in choices):
-        raise GiftError("no right answer (start one with = or give it %100%)", line)
+        # Translators: = and %100% are GIFT syntax, written as they are.
+        raise GiftError(_("no right answer (start one with = or give it %100%)"), line)
     return SINGLE, choices, {}, general
 
 
@@ -250,11 +259,18 @@ def _numerical(body: str, line: int) -> list[dict]:
                 target, tolerance = read_number(number), read_number(margin, default=0.0)
         except NotFinite as exc:
             raise GiftError(
-                f"{value!r} holds a number that is not finite (nan, inf, or past 1e308)", line
+                # Translators: %(answer)s is the answer as the file writes it, in quotes.
+                _("%(answer)s holds a number that is not finite (nan, inf, or past 1e308)")
+                % {"answer": repr(value)},
+                line,
             ) from exc
         except ValueError as exc:
             raise GiftError(
-                f"{value!r} is not a number, a number:tolerance or a min..max", line
+                # Translators: %(answer)s is the answer as the file writes it, in quotes;
+                # number:tolerance and min..max are the two other ways GIFT writes an answer.
+                _("%(answer)s is not a number, a number:tolerance or a min..max")
+                % {"answer": repr(value)},
+                line,
             ) from exc
         choices.append(
             {
@@ -265,7 +281,7 @@ def _numerical(body: str, line: int) -> list[dict]:
             }
         )
     if not choices:
-        raise GiftError("a numerical question needs an answer", line)
+        raise GiftError(_("a numerical question needs an answer"), line)
     return choices
 
 
@@ -320,14 +336,14 @@ def _question(line: int, stripped: str, comments: list[str], category: str) -> P
         )
     closing = find_unescaped(stripped, "}", opening)
     if closing == -1:
-        raise GiftError("an answer block opened with { is never closed with }", line)
+        raise GiftError(_("an answer block opened with { is never closed with }"), line)
     before, body, after = (
         stripped[:opening],
         stripped[opening + 1 : closing],
         stripped[closing + 1 :],
     )
     if find_unescaped(after, "{") != -1:
-        raise GiftError("only one answer block per question (use Moodle XML for cloze)", line)
+        raise GiftError(_("only one answer block per question (use Moodle XML for cloze)"), line)
     qtype, choices, options, general = parse_answers(body, line)
     missing_word = bool(after.strip())
     stem_raw = before + (" _____ " + after if missing_word else "")

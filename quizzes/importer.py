@@ -18,6 +18,7 @@ from pathlib import Path
 
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.translation import gettext as _
 
 from cms.imports import Problems, display_path
 from cms.sanitize import remove_control_characters
@@ -59,11 +60,19 @@ class ImportPlan:
         """Each file not kept, as "question 2 (multichoice) 'Name': notes.pdf (question
         text)"; read from the questions, so plans merged question by question keep them."""
         return [
-            f"{f'line {item.line}' if isinstance(item.line, int) else item.line} "
-            f"{item.question.name!r}: {name}"
+            # Translators: a file not kept: where its question is ("line 4", "question 2
+            # (multichoice)"), the question's name in quotes, and the file with where it was.
+            _("%(place)s %(question)s: %(file)s")
+            % {"place": _place(item.line), "question": repr(item.question.name), "file": name}
             for item in self.questions
             for name in item.skipped_files
         ]
+
+
+def _place(line: int | str) -> str:
+    """Where a question starts, in words: "line 12" (GIFT) or "question 4 (multichoice)"
+    (Moodle XML, already in words)."""
+    return _("line %(line)s") % {"line": line} if isinstance(line, int) else line
 
 
 def read_questions(
@@ -73,15 +82,20 @@ def read_questions(
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
         problems.add(
-            f"unknown format {path.suffix or '(no extension)'!r}: GIFT files end in .gift or "
-            ".txt, Moodle XML files in .xml"
+            _(
+                # Translators: %(extension)s is the file's extension (".doc"), in quotes.
+                "unknown format %(extension)s: GIFT files end in .gift or .txt, Moodle XML files "
+                "in .xml"
+            )
+            % {"extension": repr(path.suffix or _("(no extension)"))}
         )
         problems.raise_if_any()
     if not path.is_file():
-        problems.add("no such file")
+        problems.add(_("no such file"))
         problems.raise_if_any()
     if path.stat().st_size > MAX_FILE_BYTES:
-        problems.add(f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MB")
+        # Translators: MB is megabytes.
+        problems.add(_("larger than %(limit)s MB") % {"limit": MAX_FILE_BYTES // (1024 * 1024)})
         problems.raise_if_any()
     book = TagBook()
     extra = []
@@ -89,14 +103,18 @@ def read_questions(
         indicator = book.indicator(code)
         if indicator is None:
             problems.add(
-                f"--indicators: unknown indicator {code.strip()!r} (e.g. LOSI-2024:#236 or if-236)"
+                # Translators: --indicators is the command's option, written as it is;
+                # %(code)s is the code given, in quotes.
+                _("--indicators: unknown indicator %(code)s (e.g. LOSI-2024:#236 or if-236)")
+                % {"code": repr(code.strip())}
             )
         else:
             extra.append(indicator)
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        problems.add(f"cannot read the file ({exc.strerror})")
+        # Translators: %(reason)s is the operating system's message (in English).
+        problems.add(_("cannot read the file (%(reason)s)") % {"reason": exc.strerror})
         problems.raise_if_any()
     parsed = []
     try:
@@ -119,8 +137,11 @@ def read_questions(
         if item.unreadable:
             continue
         if item.unsupported:
-            where = f"line {item.line}" if isinstance(item.line, int) else item.line
-            plan.unsupported.append(f"{where}: {item.unsupported}")
+            plan.unsupported.append(
+                # Translators: an unsupported question: where it is ("line 12", "question 4
+                # (essay)") and its Moodle type name (essay, description...).
+                _("%(place)s: %(type)s") % {"place": _place(item.line), "type": item.unsupported}
+            )
             continue
         out_of_range: list[str] = []  # values read that the fields cannot hold
         question = Question(
@@ -131,44 +152,75 @@ def read_questions(
             options=_clean(item.options),
             idnumber=_clean(item.idnumber)[:100],
             default_points=_decimal(
-                item.points, Question, "default_points", "default grade", out_of_range
+                item.points,
+                Question,
+                "default_points",
+                _("default grade %(value)s is out of range: the bank keeps %(low)s to %(high)s"),
+                out_of_range,
             ),
         )
         if item.penalty is not None:
             penalty = min(max(item.penalty, 0), 1)
-            question.penalty = _decimal(penalty, Question, "penalty", "penalty", out_of_range)
+            question.penalty = _decimal(
+                penalty,
+                Question,
+                "penalty",
+                _("penalty %(value)s is out of range: the bank keeps %(low)s to %(high)s"),
+                out_of_range,
+            )
         choices = []
         for c in item.choices:
-            answer = f"answer {_clean(c['text'])[:40]!r}:"
+            answer = repr(_clean(c["text"])[:40])
             choices.append(
                 Choice(
                     text=_clean(c["text"]),
                     prompt=_clean(c.get("prompt", ""))[:500],
                     fraction=_decimal(
-                        c["fraction"], Choice, "fraction", f"{answer} fraction", out_of_range, 100
+                        c["fraction"],
+                        Choice,
+                        "fraction",
+                        _(
+                            # Translators: %(answer)s is the answer's text, in quotes; the numbers
+                            # are percentages, %% being the percent sign.
+                            "answer %(answer)s: fraction %(value)s%% is out of range: the bank "
+                            "keeps %(low)s%% to %(high)s%%"
+                        ),
+                        out_of_range,
+                        100,
+                        answer=answer,
                     ),
                     feedback=_clean(c.get("feedback", "")),
                     tolerance=_decimal(
                         c.get("tolerance", 0),
                         Choice,
                         "tolerance",
-                        f"{answer} tolerance",
+                        _(
+                            # Translators: %(answer)s is the answer's text, in quotes.
+                            "answer %(answer)s: tolerance %(value)s is out of range: the bank "
+                            "keeps %(low)s to %(high)s"
+                        ),
                         out_of_range,
+                        answer=answer,
                     ),
                 )
             )
         for problem in out_of_range:
             problems.add(problem, **place)
         if not gift.plain_stem(item.stem).strip("_ "):
-            problems.add("no question text", **place)
+            problems.add(_("no question text"), **place)
+        # Translators: a problem of a question's files: the question's name, in quotes, and
+        # the problem.
+        in_question = _("%(question)s: %(problem)s")
         for problem in item.file_problems:
-            problems.add(f"{item.name!r}: {problem}", **place)
+            problems.add(in_question % {"question": repr(item.name), "problem": problem}, **place)
         refused = set()
         for image in item.images:
-            problem = files.image_problem(image.content)
+            problem = files.image_problem(image.content, image.name)
             if problem and image.name not in refused:
                 refused.add(image.name)
-                problems.add(f"{item.name!r}: image {image.name!r} {problem}", **place)
+                problems.add(
+                    in_question % {"question": repr(item.name), "problem": problem}, **place
+                )
         if not item.problems and not out_of_range:
             # The type's rule (full marks, right choices adding up to 100%) needs every value.
             for problem in question.choice_problems(choices):
@@ -191,8 +243,13 @@ def read_questions(
     plan.dropped_files = sum(len(item.skipped_files) for item in plan.questions)
     if plan.unsupported and not skip_unsupported:
         problems.add(
-            "unsupported question types (import with --skip-unsupported to leave them out): "
-            + "; ".join(plan.unsupported)
+            _(
+                # Translators: --skip-unsupported is the command's option, written as it is;
+                # %(questions)s lists the questions ("line 12: essay; line 20: description").
+                "unsupported question types (import with --skip-unsupported to leave them out): "
+                "%(questions)s"
+            )
+            % {"questions": "; ".join(plan.unsupported)}
         )
     problems.raise_if_any()
     return plan
@@ -215,22 +272,28 @@ def _limits(model: type[models.Model], name: str) -> tuple[int, Decimal, Decimal
 
 
 def _decimal(
-    value: float, model: type[models.Model], name: str, label: str, out_of_range: list, scale=1
+    value: float,
+    model: type[models.Model],
+    name: str,
+    message: str,
+    out_of_range: list,
+    scale=1,
+    **names,
 ) -> Decimal:
     """`value` as the model's decimal field `name` keeps it, rounded to its decimal places.
-    One outside the field's range joins `out_of_range`, saying why, so that save_plan's
-    full_clean never refuses what the import accepted. `scale` shows the numbers as the file
-    writes them (100: fractions in percent)."""
+    One outside the field's range joins `out_of_range`, saying why (`message`, translated,
+    filled with the value as %(value)s, the range as %(low)s and %(high)s, and `names`), so
+    that save_plan's full_clean never refuses what the import accepted. `scale` shows the
+    numbers as the file writes them (100: fractions in percent, the message adding the sign)."""
     places, low, high = _limits(model, name)
     number = Decimal(str(round(value, places)))
     if not (math.isfinite(value) and low <= number <= high):
-        unit = "%" if scale == 100 else ""
 
         def shown(x) -> str:
-            return f"{x * scale:.15g}{unit}"
+            return f"{x * scale:.15g}"
 
         out_of_range.append(
-            f"{label} {shown(value)} is out of range: the bank keeps {shown(low)} to {shown(high)}"
+            message % {"value": shown(value), "low": shown(low), "high": shown(high), **names}
         )
     return number
 

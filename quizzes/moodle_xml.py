@@ -30,10 +30,11 @@ from xml.etree.ElementTree import Element, ParseError, SubElement, indent, tostr
 
 import defusedxml.ElementTree as SafeTree
 from defusedxml import DefusedXmlException
+from django.utils.translation import gettext as _
 
 from cms.sanitize import markdown_to_html, plain_text, sanitize_html
 from quizzes import cloze, files
-from quizzes.formats import EmbeddedImage, ParsedQuestion, read_number
+from quizzes.formats import EmbeddedImage, NotFinite, ParsedQuestion, read_number
 from quizzes.grading import (
     CLOZE,
     MATCHING,
@@ -103,16 +104,23 @@ def _files(element, parsed: ParsedQuestion) -> dict[str, bytes | None]:
         found[key] = None
         encoding = node.get("encoding") or "base64"
         if not name:
-            parsed.file_problems.append("a <file> has no name")
+            # Translators: <file> is a Moodle XML element, written as it is.
+            parsed.file_problems.append(_("a <file> has no name"))
         elif encoding != "base64":
             parsed.file_problems.append(
-                f"file {key[1:]!r}: encoding {encoding!r} (Moodle writes base64)"
+                # Translators: %(file)s is a file name and %(encoding)s the encoding the file
+                # names (in quotes); base64 is the name of an encoding.
+                _("file %(file)s: encoding %(encoding)s (Moodle writes base64)")
+                % {"file": repr(key[1:]), "encoding": repr(encoding)}
             )
         else:
             try:
                 found[key] = base64.b64decode("".join((node.text or "").split()), validate=True)
             except binascii.Error:
-                parsed.file_problems.append(f"file {key[1:]!r}: its base64 content does not decode")
+                parsed.file_problems.append(
+                    # Translators: %(file)s is a file name, in quotes.
+                    _("file %(file)s: its base64 content does not decode") % {"file": repr(key[1:])}
+                )
     return found
 
 
@@ -127,7 +135,12 @@ def _mark_images(html: str, carried: dict, parsed: ParsedQuestion) -> tuple[str,
         # Moodle URL-encodes the name; a query (?time=...) is not part of it.
         key = unquote(source[len(PLUGINFILE) :].split("?", 1)[0].split("#", 1)[0])
         if key not in carried:
-            parsed.file_problems.append(f"an <img> shows {source!r} but no <file> is {key[1:]!r}")
+            parsed.file_problems.append(
+                # Translators: <img> and <file> are HTML and Moodle XML elements, written as they
+                # are; %(source)s is the address the <img> gives, %(file)s a file name (in quotes).
+                _("an <img> shows %(source)s but no <file> is %(file)s")
+                % {"source": repr(source), "file": repr(key[1:])}
+            )
             continue
         if carried[key] is None:
             continue  # unreadable: already a problem
@@ -158,7 +171,9 @@ def _rich(element, parsed: ParsedQuestion, where: str, shows_images: bool = Fals
     parsed.images += shown
     names = {image.name for image in shown}
     parsed.skipped_files += [
-        f"{key[1:]} ({where})"
+        # Translators: a file not kept, and where the question carried it: "notes.pdf
+        # (question text)".
+        _("%(file)s (%(where)s)") % {"file": key[1:], "where": where}
         for key, content in carried.items()
         if content is not None and key[1:] not in names
     ]
@@ -171,15 +186,24 @@ def _number(text: str | None, what: str, parsed: ParsedQuestion, default: float)
     of the question and of the file is still read and checked in the same pass."""
     try:
         return read_number(text, default)
-    except ValueError as exc:
-        parsed.problems.append(f"{what} {text.strip()!r} {exc}")
-        return default
+    except NotFinite:
+        # Translators: %(element)s is a Moodle XML element or attribute (defaultgrade,
+        # fraction, tolerance...), written as it is; %(value)s is its value, in quotes.
+        message = _("%(element)s %(value)s is not a finite number")
+    except ValueError:
+        # Translators: %(element)s is a Moodle XML element or attribute (defaultgrade,
+        # fraction, tolerance...), written as it is; %(value)s is its value, in quotes.
+        message = _("%(element)s %(value)s is not a number")
+    parsed.problems.append(message % {"element": what, "value": repr(text.strip())})
+    return default
 
 
 def _answers(question, parsed) -> list[dict]:
     answers = []
     for number, answer in enumerate(question.findall("answer"), start=1):
-        feedback = _rich(answer.find("feedback"), parsed, f"feedback of answer {number}")
+        # Translators: where the question carries a file; %(number)s counts its answers from 1.
+        where = _("feedback of answer %(number)s") % {"number": number}
+        feedback = _rich(answer.find("feedback"), parsed, where)
         entry = {
             "text": _text(answer),
             "fraction": _number(answer.get("fraction"), "fraction", parsed, 0) / 100,
@@ -199,34 +223,50 @@ def parse(raw: bytes) -> list[ParsedQuestion]:
         root = SafeTree.fromstring(raw, forbid_dtd=True)
     except DefusedXmlException as exc:
         raise MoodleXmlError(
-            "the file declares a DTD or entities: refused (XML bombs and external entities "
-            "are never read)",
-            "line 1",
+            _(
+                "the file declares a DTD or entities: refused (XML bombs and external entities "
+                "are never read)"
+            ),
+            _("line %(line)s") % {"line": 1},
         ) from exc
     except ParseError as exc:
         line, column = exc.position
         raise MoodleXmlError(
-            f"not well-formed XML ({exc.msg if hasattr(exc, 'msg') else exc})",
-            f"line {line}, column {column}",
+            # Translators: %(reason)s is the XML parser's own message, in English.
+            _("not well-formed XML (%(reason)s)")
+            % {"reason": exc.msg if hasattr(exc, "msg") else exc},
+            _("line %(line)s, column %(column)s") % {"line": line, "column": column},
         ) from exc
     except (LookupError, ValueError) as exc:
         # expat reads UTF-8, UTF-16 and single-byte codecs: a name Python does not know is a
         # LookupError, a multi-byte codec (Shift JIS, UTF-7) a ValueError.
         declared = DECLARED_ENCODING.match(raw)
-        reason = (
-            f"its XML declaration names the encoding "
-            f"{declared[1].decode('ascii', 'replace')!r}, which cannot be read here"
-            if declared
-            else str(exc)
-        )
-        raise MoodleXmlError(f"cannot be read: {reason}; save the file as UTF-8", "line 1") from exc
+        if declared:
+            message = _(
+                # Translators: %(encoding)s is the name the file gives its encoding, in quotes.
+                "cannot be read: its XML declaration names the encoding %(encoding)s, which "
+                "cannot be read here; save the file as UTF-8"
+            ) % {"encoding": repr(declared[1].decode("ascii", "replace"))}
+        else:
+            # Translators: %(reason)s is Python's own message, in English.
+            message = _("cannot be read: %(reason)s; save the file as UTF-8") % {"reason": exc}
+        raise MoodleXmlError(message, _("line %(line)s") % {"line": 1}) from exc
     if root.tag != "quiz":
-        raise MoodleXmlError(f"the root element is <{root.tag}>, not <quiz>", "line 1")
+        raise MoodleXmlError(
+            # Translators: <%(element)s> and <quiz> are XML elements, written as they are.
+            _("the root element is <%(element)s>, not <quiz>") % {"element": root.tag},
+            _("line %(line)s") % {"line": 1},
+        )
     questions: list[ParsedQuestion] = []
     category = ""
     for number, element in enumerate(root.findall("question"), start=1):
         kind = element.get("type", "")
-        place = f"question {number} ({kind or 'no type'})"
+        # Translators: where a problem is: the question's position in the file, from 1, and
+        # its Moodle type name (multichoice, essay...) or "no type".
+        place = _("question %(number)s (%(type)s)") % {
+            "number": number,
+            "type": kind or _("no type"),
+        }
         if kind == "category":
             category = _text(element, "category/text")
             category = category.split("$/", 1)[-1] if category.startswith("$") else category
@@ -253,16 +293,16 @@ def parse(raw: bytes) -> list[ParsedQuestion]:
 def _read_question(element, kind: str, place: str, parsed: ParsedQuestion) -> None:
     """The question's content into `parsed`; raises MoodleXmlError for content that makes no
     sense (its values that are not numbers join parsed.problems)."""
-    stem = parsed.stem = _rich(element.find("questiontext"), parsed, "question text", True)
+    stem = parsed.stem = _rich(element.find("questiontext"), parsed, _("question text"), True)
     parsed.general_feedback = _rich(
-        element.find("generalfeedback"), parsed, "general feedback", True
+        element.find("generalfeedback"), parsed, _("general feedback"), True
     )
     parsed.points = _number(element.findtext("defaultgrade"), "defaultgrade", parsed, 1)
     penalty = element.findtext("penalty")
     if penalty is not None and penalty.strip():
         parsed.penalty = _number(penalty, "penalty", parsed, 0)
     if kind not in TYPE_NAMES:
-        parsed.unsupported = kind or "no type"
+        parsed.unsupported = kind or _("no type")
         return
     if kind == "multichoice":
         single = (element.findtext("single") or "true").strip().lower() in ("true", "1")
@@ -275,7 +315,12 @@ def _read_question(element, kind: str, place: str, parsed: ParsedQuestion) -> No
         by_text = {a["text"].lower(): a for a in answers}
         true, false = by_text.get("true"), by_text.get("false")
         if true is None or false is None:
-            raise MoodleXmlError("a true/false question needs a 'true' and a 'false' answer", place)
+            raise MoodleXmlError(
+                # Translators: 'true' and 'false' are the texts of the answers in the file,
+                # written as they are.
+                _("a true/false question needs a 'true' and a 'false' answer"),
+                place,
+            )
         parsed.options = {
             "correct": true["fraction"] >= 1,
             "feedback_true": true["feedback"],
@@ -300,7 +345,9 @@ def _read_question(element, kind: str, place: str, parsed: ParsedQuestion) -> No
             )
     elif kind == "matching":
         for position, sub in enumerate(element.findall("subquestion"), start=1):
-            prompt = _rich(sub, parsed, f"matching item {position}")
+            # Translators: where the question carries a file; %(number)s counts its items from 1.
+            where = _("matching item %(number)s") % {"number": position}
+            prompt = _rich(sub, parsed, where)
             parsed.choices.append(
                 {
                     "prompt": plain_text(prompt, multiline=False),

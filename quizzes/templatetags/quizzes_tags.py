@@ -2,6 +2,7 @@ from django import template
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from cms.templatetags.numbers import percent
 from quizzes.rendering import render_question
 
 register = template.Library()
@@ -23,7 +24,7 @@ def mastery_chart(criterion) -> str:
         y = 26 * n + 5
         width = 0 if row.known is None else round(300 * row.known)
         label = row.indicator.code or row.indicator.name[:12]
-        value = row.level_label if row.known is None else f"{row.percent}%"
+        value = row.level_label if row.known is None else percent(row.percent)
         bars.append(
             format_html(
                 '<text x="0" y="{}" class="chart-label">{}</text>'

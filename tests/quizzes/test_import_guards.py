@@ -303,3 +303,21 @@ def test_every_question_of_an_xml_file_is_checked_in_one_pass(tmp_path):
 def test_the_xml_reader_returns_its_problems_with_the_question():
     (question,) = moodle_xml.parse(quiz(moodle(b'<answer fraction="x"><text>5</text></answer>')))
     assert question.problems == ["fraction 'x' is not a number"] and not question.unreadable
+
+
+@pytest.mark.parametrize(
+    "part, message",
+    [
+        ("{1:NUMERICAL:=5:abc}", "part 1: the tolerance 'abc' of '5' is not a number"),
+        ("{1:NUMERICAL:=5:inf}", "part 1: the tolerance 'inf' of '5' is not a number"),
+        ("{1:NUMERICAL:=nan}", "part 1: 'nan' is not a number"),
+    ],
+)
+def test_a_cloze_number_that_is_not_a_number_is_refused(tmp_path, part, message):
+    content = quiz(
+        b'<question type="cloze"><name><text>N</text></name><questiontext><text>Pay '
+        + part.encode()
+        + b" times.</text></questiontext></question>"
+    )
+    [problem] = problems_of(tmp_path / "bad.xml", content)
+    assert problem.startswith("question 1 (cloze)") and problem.endswith(message), problem
