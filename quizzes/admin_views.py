@@ -25,6 +25,7 @@ from wagtail.permission_policies import ModelPermissionPolicy
 
 from cms.imports import CREATED, UNCHANGED, ImportProblems
 from quizzes import transfer
+from quizzes.formats import place_label
 from quizzes.importer import FORMATS
 from quizzes.models import Question
 
@@ -200,10 +201,6 @@ def report_context(result: dict) -> dict:
             (place_label(place), name) for place, name in summary["needs_indicators"]
         ],
     }
-
-
-def place_label(place: int | str) -> str:
-    return gettext("line %(line)s") % {"line": place} if isinstance(place, int) else place
 
 
 class ExportQuestionsView(QuestionBankFormView):

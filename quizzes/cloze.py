@@ -104,8 +104,32 @@ def _answer(raw: str, number: int, index: int, kind: str) -> dict:
     }
     if kind == NUMERICAL:
         value, _sep, tolerance = answer["text"].partition(":")
-        answer["text"], answer["tolerance"] = value.strip(), tolerance.strip()  # read in parse
+        answer["text"] = value.strip()
+        answer["tolerance"] = _tolerance(answer["text"], tolerance.strip(), number)
     return answer
+
+
+def _tolerance(value: str, tolerance: str, number: int) -> float:
+    """A NUMERICAL answer's tolerance (0 when none), once its value is checked to be a finite
+    number (or `*`, any number); ClozeError naming the part otherwise."""
+    try:
+        if value != "*":
+            read_number(value)
+    except ValueError as exc:
+        raise ClozeError(
+            # Translators: %(answer)s is the answer as the text writes it, in quotes.
+            _("part %(number)s: %(answer)s is not a number")
+            % {"number": number, "answer": repr(value)}
+        ) from exc
+    try:
+        return read_number(tolerance, default=0.0)
+    except ValueError as exc:
+        raise ClozeError(
+            # Translators: the tolerance follows the answer after a colon (=5:0.5); both are
+            # quoted as the text writes them.
+            _("part %(number)s: the tolerance %(tolerance)s of %(answer)s is not a number")
+            % {"number": number, "tolerance": repr(tolerance), "answer": repr(value)}
+        ) from exc
 
 
 def parse(text: str) -> tuple[str, list[dict]]:
@@ -136,33 +160,6 @@ def parse(text: str) -> tuple[str, list[dict]]:
                 _("part %(number)s: no answer gives marks (start one with = or %%n%%)")
                 % {"number": number}
             )
-        if kind == NUMERICAL:
-            for answer in answers:
-                try:
-                    if answer["text"] != "*":
-                        read_number(answer["text"])
-                except ValueError as exc:
-                    raise ClozeError(
-                        # Translators: %(answer)s is the answer as the text writes it, in quotes.
-                        _("part %(number)s: %(answer)s is not a number")
-                        % {"number": number, "answer": repr(answer["text"])}
-                    ) from exc
-                try:
-                    answer["tolerance"] = read_number(answer["tolerance"], default=0.0)
-                except ValueError as exc:
-                    raise ClozeError(
-                        # Translators: the tolerance follows the answer after a colon (=5:0.5);
-                        # both are quoted as the text writes them.
-                        _(
-                            "part %(number)s: the tolerance %(tolerance)s of %(answer)s "
-                            "is not a number"
-                        )
-                        % {
-                            "number": number,
-                            "tolerance": repr(answer["tolerance"]),
-                            "answer": repr(answer["text"]),
-                        }
-                    ) from exc
         parts.append(
             {
                 "type": kind,

@@ -6,6 +6,14 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
+
+def place_label(place: int | str) -> str:
+    """Where a question or problem is, in words: a GIFT line number becomes "line 12"; a
+    Moodle XML place ("question 4 (multichoice)") is already in words."""
+    return _("line %(line)s") % {"line": place} if isinstance(place, int) else place
+
 
 class NotFinite(ValueError):
     """A number Python reads but the bank cannot use: nan, inf, or past 1.8e308 (read as inf)."""

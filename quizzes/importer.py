@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from cms.imports import Problems, display_path
 from cms.sanitize import remove_control_characters
 from quizzes import files, gift, moodle_xml
-from quizzes.formats import EmbeddedImage
+from quizzes.formats import EmbeddedImage, place_label
 from quizzes.models import Choice, Question
 from quizzes.tags import TagBook
 
@@ -63,16 +63,10 @@ class ImportPlan:
             # Translators: a file not kept: where its question is ("line 4", "question 2
             # (multichoice)"), the question's name in quotes, and the file with where it was.
             _("%(place)s %(question)s: %(file)s")
-            % {"place": _place(item.line), "question": repr(item.question.name), "file": name}
+            % {"place": place_label(item.line), "question": repr(item.question.name), "file": name}
             for item in self.questions
             for name in item.skipped_files
         ]
-
-
-def _place(line: int | str) -> str:
-    """Where a question starts, in words: "line 12" (GIFT) or "question 4 (multichoice)"
-    (Moodle XML, already in words)."""
-    return _("line %(line)s") % {"line": line} if isinstance(line, int) else line
 
 
 def read_questions(
@@ -140,7 +134,8 @@ def read_questions(
             plan.unsupported.append(
                 # Translators: an unsupported question: where it is ("line 12", "question 4
                 # (essay)") and its Moodle type name (essay, description...).
-                _("%(place)s: %(type)s") % {"place": _place(item.line), "type": item.unsupported}
+                _("%(place)s: %(type)s")
+                % {"place": place_label(item.line), "type": item.unsupported}
             )
             continue
         out_of_range: list[str] = []  # values read that the fields cannot hold

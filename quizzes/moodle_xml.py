@@ -34,7 +34,7 @@ from django.utils.translation import gettext as _
 
 from cms.sanitize import markdown_to_html, plain_text, sanitize_html
 from quizzes import cloze, files
-from quizzes.formats import EmbeddedImage, NotFinite, ParsedQuestion, read_number
+from quizzes.formats import EmbeddedImage, NotFinite, ParsedQuestion, place_label, read_number
 from quizzes.grading import (
     CLOZE,
     MATCHING,
@@ -227,7 +227,7 @@ def parse(raw: bytes) -> list[ParsedQuestion]:
                 "the file declares a DTD or entities: refused (XML bombs and external entities "
                 "are never read)"
             ),
-            _("line %(line)s") % {"line": 1},
+            place_label(1),
         ) from exc
     except ParseError as exc:
         line, column = exc.position
@@ -250,12 +250,12 @@ def parse(raw: bytes) -> list[ParsedQuestion]:
         else:
             # Translators: %(reason)s is Python's own message, in English.
             message = _("cannot be read: %(reason)s; save the file as UTF-8") % {"reason": exc}
-        raise MoodleXmlError(message, _("line %(line)s") % {"line": 1}) from exc
+        raise MoodleXmlError(message, place_label(1)) from exc
     if root.tag != "quiz":
         raise MoodleXmlError(
             # Translators: <%(element)s> and <quiz> are XML elements, written as they are.
             _("the root element is <%(element)s>, not <quiz>") % {"element": root.tag},
-            _("line %(line)s") % {"line": 1},
+            place_label(1),
         )
     questions: list[ParsedQuestion] = []
     category = ""
